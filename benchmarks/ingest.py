@@ -1,0 +1,178 @@
+"""Ingest throughput and memory: nomina vs a copy-only baseline, in the same run.
+
+    python benchmarks/ingest.py --json                 # 1,000,000 records, SQLite and PostgreSQL
+    python benchmarks/ingest.py --records 100000 --backends sqlite
+
+nomina: `nomina ingest DIR` of a synthetic world (sniffing, decoding, parsing every
+mapped cell, quarantine, three tables, audit, one transaction per file).
+baseline: the I/O floor — the same files read with the csv/openpyxl/json modules and
+each row inserted verbatim as JSON into one table (SQLite executemany / PostgreSQL
+COPY), no parsing. Each case runs in its own process so peak RSS is its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+POSTGRES_ADMIN = os.environ.get(
+    "NOMINA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+NOMINA_CHILD = """
+import sys, time
+from pathlib import Path
+from nomina.ingest import find_source_files, ingest_file, load_source_config
+from nomina.store import open_store
+store = open_store(sys.argv[1])
+started = time.perf_counter()
+added = 0
+pairs, _ = find_source_files(Path(sys.argv[2]))
+for data, config in pairs:
+    added += ingest_file(store, data, load_source_config(config)).rows_read
+import resource
+print(added, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+BASELINE_CHILD = """
+import csv, json, sys, time
+from pathlib import Path
+import yaml
+from sqlalchemy import create_engine, text
+from nomina.store.dialect import bulk_insert
+from sqlalchemy import Table, Column, BigInteger, Text, MetaData
+csv.field_size_limit(1 << 26)
+engine = create_engine(sys.argv[1])
+meta = MetaData()
+table = Table("raw_rows", meta, Column("id", BigInteger, primary_key=True, autoincrement=False), Column("raw", Text))
+meta.create_all(engine)
+
+def rows_of(path):
+    config = yaml.safe_load(path.with_suffix(".yaml").read_text(encoding="utf-8"))
+    encoding = (config.get("file") or {}).get("encoding") or "utf-8-sig"
+    if path.suffix == ".jsonl":
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                yield json.loads(line)
+    elif path.suffix == ".xlsx":
+        import openpyxl
+        book = openpyxl.load_workbook(path, read_only=True)
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows)
+        for values in rows:
+            yield dict(zip(header, values))
+    else:
+        delimiter = (config.get("file") or {}).get("delimiter") or ","
+        with path.open(encoding=encoding, newline="") as handle:
+            yield from csv.DictReader(handle, delimiter=delimiter)
+
+started = time.perf_counter()
+count = 0
+with engine.begin() as connection:
+    for path in sorted(Path(sys.argv[2]).iterdir()):
+        if path.suffix not in (".csv", ".xlsx", ".jsonl") or not path.with_suffix(".yaml").exists():
+            continue
+        chunk = []
+        for row in rows_of(path):
+            count += 1
+            chunk.append({"id": count, "raw": json.dumps(row, ensure_ascii=False, default=str)})
+            if len(chunk) == 5000:
+                bulk_insert(connection, table, chunk)
+                chunk = []
+        bulk_insert(connection, table, chunk)
+import resource
+print(count, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def run_child(code: str, url: str, world: Path) -> dict:
+    """Run one case in its own process; it reports rows, seconds and its own peak RSS."""
+    output = subprocess.run(
+        [sys.executable, "-c", code, url, str(world)], check=True, capture_output=True, text=True
+    ).stdout.split()
+    rows, seconds, peak_kb = int(output[0]), float(output[1]), int(output[2])
+    return {
+        "records": rows,
+        "seconds": round(seconds, 2),
+        "records_per_second": round(rows / seconds),
+        "peak_rss_mb": round(peak_kb / 1024, 1),
+    }
+
+
+def fresh_url(backend: str, workdir: Path, label: str) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{workdir / (label + '.db')}"
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"nomina_bench_{label}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(POSTGRES_ADMIN).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_url(url: str) -> None:
+    if url.startswith("sqlite"):
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def make_world(records: int, workdir: Path, seed: int) -> tuple[Path, float]:
+    from nomina.synth import write_world
+
+    probe = write_world(workdir / "probe", persons=2_000, seed=seed)
+    per_person = probe.records / probe.true_total
+    world = workdir / "world"
+    started = time.perf_counter()
+    write_world(world, persons=max(100, round(records / per_person)), seed=seed)
+    return world, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="nomina-bench-") as tmp:
+        workdir = Path(tmp)
+        world, synth_seconds = make_world(args.records, workdir, args.seed)
+        print(f"synthetic world written in {synth_seconds:.1f} s", file=sys.stderr)
+        for backend in args.backends.split(","):
+            case: dict = {}
+            for label, code in (("nomina", NOMINA_CHILD), ("baseline", BASELINE_CHILD)):
+                url = fresh_url(backend, workdir, label)
+                try:
+                    case[label] = run_child(code, url, world)
+                finally:
+                    drop_url(url)
+                print(f"{backend} {label}: {case[label]}", file=sys.stderr)
+            results[f"ingest_{backend}"] = case
+    if args.json:
+        print(json.dumps(results))
+    else:
+        for name, case in results.items():
+            print(name, case)
+
+
+if __name__ == "__main__":
+    main()

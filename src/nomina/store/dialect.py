@@ -1,0 +1,68 @@
+"""Everything that differs between SQLite and PostgreSQL, in one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy.engine import make_url
+
+# Any constant works; it only has to be the same for every nomina writer.
+_WRITE_LOCK_KEY = 0x6E6F6D696E61
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine with the settings each backend needs for a register."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": 60})
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    # pysqlite's own transaction handling defers BEGIN unpredictably; take it over
+    # (the recipe in SQLAlchemy's SQLite dialect docs) so a batch is one transaction.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def is_sqlite(connection: Connection) -> bool:
+    return connection.dialect.name == "sqlite"
+
+
+def take_write_lock(connection: Connection) -> None:
+    """Serialise writers, so a batch may assign record ids and the audit chain stays linear.
+
+    SQLite: the caller's first write takes the database's single write lock.
+    PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback.
+    """
+    if not is_sqlite(connection):
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
+
+
+def bulk_insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Insert many rows fast: executemany on SQLite, COPY on PostgreSQL."""
+    if not rows:
+        return
+    if is_sqlite(connection):
+        connection.execute(table.insert(), rows)
+        return
+    columns = list(rows[0].keys())
+    raw = connection.connection.driver_connection
+    quoted = ", ".join(f'"{name}"' for name in columns)
+    with raw.cursor() as cursor:
+        with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row([row[name] for name in columns])

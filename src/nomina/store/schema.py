@@ -1,0 +1,153 @@
+"""The register's tables (SQLAlchemy Core). Alembic migrations create them; this is the map.
+
+Records are immutable: resolution and later stages add their own tables and never
+update or delete a row here. A record's parsed fields live beside it so that a
+parser fix can re-derive them without touching the verbatim row.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+# Stable constraint names so migrations read the same on SQLite and PostgreSQL.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+sources = Table(
+    "sources",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("title", Text, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("organisation", Text),
+    Column("reliability", String(1), nullable=False),
+    Column("received", Date, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("title", "kind", "received"),
+)
+
+batches = Table(
+    "batches",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("file_name", Text, nullable=False),
+    Column("file_sha256", String(64), nullable=False, unique=True),
+    Column("file_size", BigInteger, nullable=False),
+    Column("file_format", String(8), nullable=False),
+    Column("encoding", String(16)),
+    Column("delimiter", String(4)),
+    Column("config", Text, nullable=False),  # the source YAML as given, for provenance
+    Column("rows_read", Integer, nullable=False),
+    Column("records_added", Integer, nullable=False),
+    Column("rows_quarantined", Integer, nullable=False),
+    Column("blank_rows", Integer, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False),
+    Column("ingested_by", Text, nullable=False),
+)
+
+# Ids are assigned by the ingest batch (it holds the write lock), so records,
+# fields and events can be written in one pass without a round trip per row.
+records = Table(
+    "records",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("batch_id", ForeignKey("batches.id"), nullable=False),
+    Column("source_id", ForeignKey("sources.id"), nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    Column("raw", Text, nullable=False),  # the row verbatim: JSON object, header → cell
+    UniqueConstraint("batch_id", "row_number"),
+)
+
+record_fields = Table(
+    "record_fields",
+    metadata,
+    Column("record_id", ForeignKey("records.id"), primary_key=True, autoincrement=False),
+    Column("full_name", Text),
+    Column("given_name", Text),
+    Column("family_name", Text),
+    Column("patronymic", Text),
+    Column("name_script", String(16)),
+    Column("name_latin", Text),
+    Column("birth_date", String(10)),
+    Column("birth_date_precision", String(5)),
+    Column("birth_place", Text),
+    Column("birth_country", String(16)),
+    Column("citizenship", String(16), index=True),
+    Column("document_issuer", String(16)),
+    Column("document_number", Text, index=True),
+    Column("service_number", Text),
+    Column("sex", String(1)),
+    Column("military_unit", Text),
+    Column("rank", Text),
+    Column("recruitment_channel", Text),
+    Column("source_key", Text),
+    Column("note", Text),
+)
+
+record_events = Table(
+    "record_events",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("record_id", ForeignKey("records.id"), nullable=False, index=True),
+    Column("kind", String(16), nullable=False),
+    Column("date", String(10)),  # ISO prefix; precision says how much of it is known
+    Column("date_precision", String(5)),
+    Column("reported_date", Date, nullable=False),  # when the source learned of it
+    Index(None, "kind", "date"),
+)
+
+quarantine = Table(
+    "quarantine",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("batch_id", ForeignKey("batches.id"), nullable=False, index=True),
+    Column("row_number", Integer, nullable=False),
+    Column("raw", Text, nullable=False),  # verbatim, so nothing is lost
+)
+
+quarantine_problems = Table(
+    "quarantine_problems",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("quarantine_id", ForeignKey("quarantine.id"), nullable=False, index=True),
+    Column("field", String(32)),
+    Column("column_name", Text),
+    Column("value", Text),
+    Column("reason", Text, nullable=False),
+)
+
+# Append-only; each entry carries the hash of the one before (tamper-evident chain).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False),
+    Column("actor", Text, nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("object_type", String(32)),
+    Column("object_id", Text),
+    Column("detail", Text),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)

@@ -1,0 +1,115 @@
+"""Shared fixtures: a fresh store on SQLite and on PostgreSQL, and small source files."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from nomina.store import Store, open_store
+
+POSTGRES_URL = os.environ.get(
+    "NOMINA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """A throwaway database on the local PostgreSQL; CI=true makes absence a failure."""
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"nomina_test_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # unreachable server, wrong credentials
+        admin.dispose()
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"PostgreSQL unreachable at {POSTGRES_URL} with CI=true: {error}")
+        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}: {error}")
+    yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _reset_postgres(url: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'register.db'}"
+    url = request.getfixturevalue("postgres_database")
+    _reset_postgres(url)
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.dispose()
+
+
+@pytest.fixture
+def sqlite_store(tmp_path: Path) -> Iterator[Store]:
+    opened = open_store(f"sqlite:///{tmp_path / 'register.db'}")
+    yield opened
+    opened.dispose()
+
+
+CONTRACTS_YAML = """\
+source:
+  title: Captured contract list
+  kind: contracts
+  organisation: Test bureau
+  reliability: B
+  received: 2025-10-01
+columns:
+  ФИО: full_name
+  Дата рождения: birth_date
+  Гражданство: citizenship
+  Паспорт: {field: document_number, optional: true}
+  Дата контракта: contracted
+  в/ч: military_unit
+"""
+
+CONTRACTS_ROWS = [
+    ["ФИО", "Дата рождения", "Гражданство", "Паспорт", "Дата контракта", "в/ч"],
+    ["Тхапа Рам Бахадур", "05.03.1998", "Непал", "PA 123456", "12.01.2024", "в/ч 12345"],
+    ["Ким Чен Ын", "1990", "КНДР", "", "03.2024", "в/ч 67890"],
+    ["Гурунг Бишал", "5 марта 1995", "Непал", "", "15.02.2024", ""],
+]
+
+
+def write_csv(
+    path: Path, rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ";"
+) -> Path:
+    lines = [delimiter.join(_quote(cell, delimiter) for cell in row) for row in rows]
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def _quote(cell: str, delimiter: str) -> str:
+    if any(ch in cell for ch in (delimiter, '"', "\n", "\r")):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+@pytest.fixture
+def contracts(tmp_path: Path) -> tuple[Path, Path]:
+    """A small contract list (CSV, UTF-8, ;) and its YAML."""
+    data = write_csv(tmp_path / "contracts.csv", CONTRACTS_ROWS)
+    config = tmp_path / "contracts.yaml"
+    config.write_text(CONTRACTS_YAML, encoding="utf-8")
+    return data, config

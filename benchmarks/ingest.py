@@ -82,11 +82,11 @@ with engine.begin() as connection:
         chunk = []
         for row in rows_of(path):
             count += 1
-            chunk.append({"id": count, "raw": json.dumps(row, ensure_ascii=False, default=str)})
+            chunk.append((count, json.dumps(row, ensure_ascii=False, default=str)))
             if len(chunk) == 5000:
-                bulk_insert(connection, table, chunk)
+                bulk_insert(connection, table, ("id", "raw"), chunk)
                 chunk = []
-        bulk_insert(connection, table, chunk)
+        bulk_insert(connection, table, ("id", "raw"), chunk)
 import resource
 print(count, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

@@ -77,11 +77,11 @@ def test_an_error_mid_batch_rolls_everything_back(store, contracts, monkeypatch)
     calls = {"n": 0}
     real_insert = batch_module.bulk_insert
 
-    def failing_insert(connection, table, rows):
+    def failing_insert(connection, table, columns, rows):
         calls["n"] += 1
         if table is record_fields and rows:
             raise RuntimeError("disk full")
-        return real_insert(connection, table, rows)
+        return real_insert(connection, table, columns, rows)
 
     monkeypatch.setattr(batch_module, "bulk_insert", failing_insert)
     with pytest.raises(RuntimeError, match="disk full"):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import iuliia
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -72,3 +73,9 @@ def test_fast_on_repeats() -> None:
         romanise(name)
         detect_script(name)
     assert (time.perf_counter() - start) / len(names) < 20e-6  # measured < 1 µs
+
+
+@given(st.text(alphabet="абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ -"))
+def test_cyrillic_key_agrees_with_iuliia_icao(text: str) -> None:
+    expected = iuliia.ICAO_DOC_9303.translate(text).lower()
+    assert romanise(text) == " ".join(expected.split())

@@ -393,3 +393,17 @@ def test_parsers_are_fast_on_repeated_values() -> None:
         parse_country(value)
     assert per_call_us(parse_date, dates) < 20  # measured ~1 µs; generous for slow CI
     assert per_call_us(parse_country, countries) < 20
+
+
+def test_date_error_hints_fit_the_form() -> None:
+    with pytest.raises(FieldValueError) as error:
+        parse_date("1998-13-05")
+    assert str(error.value) == "month 13 in '1998-13-05' does not exist"
+    with pytest.raises(FieldValueError, match="it has no four-digit year"):
+        parse_date("05.03")
+
+
+@pytest.mark.parametrize("value", [10**20, float("nan"), float("inf"), 1998.5, True, None, b"1998"])
+def test_odd_cell_types_are_field_errors(value: object) -> None:
+    with pytest.raises(FieldValueError):
+        parse_date(value)  # type: ignore[arg-type]

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, Table, func, select
 
 from nomina.ingest.config import SourceConfig
 from nomina.ingest.errors import IngestError
 from nomina.ingest.readers import RawRow, Reader, open_reader, to_verbatim_json
-from nomina.ingest.rows import ParsedRow, RowParser
+from nomina.ingest.rows import FIELD_COLUMNS, ParsedRow, RowParser
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
@@ -159,8 +159,18 @@ def _find_or_add_source(connection: Connection, config: SourceConfig, now: dt.da
     return inserted.inserted_primary_key[0]
 
 
+_COLUMNS: dict[Table, tuple[str, ...]] = {
+    records: ("id", "batch_id", "source_id", "row_number", "raw"),
+    record_fields: ("record_id", *FIELD_COLUMNS),
+    record_events: ("id", "record_id", "kind", "date", "date_precision", "reported_date"),
+    quarantine: ("id", "batch_id", "row_number", "raw"),
+    quarantine_problems: ("id", "quarantine_id", "field", "column_name", "value", "reason"),
+}
+
+
 class _BatchWriter:
-    """Buffers rows and writes them in chunks with ids assigned here (we hold the lock)."""
+    """Buffers rows as tuples and writes them in chunks, with ids assigned here (we hold
+    the write lock)."""
 
     def __init__(self, connection: Connection, batch_id: int, source_id: int) -> None:
         self.connection = connection
@@ -170,37 +180,21 @@ class _BatchWriter:
         self.next_event = _next_id(connection, record_events.c.id)
         self.next_quarantine = _next_id(connection, quarantine.c.id)
         self.next_problem = _next_id(connection, quarantine_problems.c.id)
-        self.buffers: dict[Any, list[dict[str, Any]]] = {
-            records: [],
-            record_fields: [],
-            record_events: [],
-            quarantine: [],
-            quarantine_problems: [],
-        }
+        # Insertion order matters: parents before children, for the foreign keys.
+        self.buffers: dict[Table, list[tuple[Any, ...]]] = {table: [] for table in _COLUMNS}
 
     def add_record(self, row: RawRow, parsed: ParsedRow) -> None:
         record_id = self.next_record
         self.next_record += 1
         self.buffers[records].append(
-            {
-                "id": record_id,
-                "batch_id": self.batch_id,
-                "source_id": self.source_id,
-                "row_number": row.row_number,
-                "raw": to_verbatim_json(row.cells),
-            }
+            (record_id, self.batch_id, self.source_id, row.row_number, to_verbatim_json(row.cells))
         )
-        self.buffers[record_fields].append({"record_id": record_id, **parsed.fields})
+        self.buffers[record_fields].append((record_id, *parsed.fields.values()))
+        reported = parsed.reported_date.isoformat()
         for kind, date in parsed.events:
+            iso, precision = date if date else (None, None)
             self.buffers[record_events].append(
-                {
-                    "id": self.next_event,
-                    "record_id": record_id,
-                    "kind": kind,
-                    "date": date.iso() if date else None,
-                    "date_precision": date.precision if date else None,
-                    "reported_date": parsed.reported_date,
-                }
+                (self.next_event, record_id, kind, iso, precision, reported)
             )
             self.next_event += 1
 
@@ -208,30 +202,25 @@ class _BatchWriter:
         quarantine_id = self.next_quarantine
         self.next_quarantine += 1
         self.buffers[quarantine].append(
-            {
-                "id": quarantine_id,
-                "batch_id": self.batch_id,
-                "row_number": row.row_number,
-                "raw": to_verbatim_json(row.cells),
-            }
+            (quarantine_id, self.batch_id, row.row_number, to_verbatim_json(row.cells))
         )
         for problem in parsed.problems:
+            value = problem.value.replace("\x00", "\\x00") if problem.value else None
             self.buffers[quarantine_problems].append(
-                {
-                    "id": self.next_problem,
-                    "quarantine_id": quarantine_id,
-                    "field": problem.field,
-                    "column_name": problem.column,
-                    "value": problem.value.replace("\x00", "\\x00") if problem.value else None,
-                    "reason": problem.reason,
-                }
+                (
+                    self.next_problem,
+                    quarantine_id,
+                    problem.field,
+                    problem.column,
+                    value,
+                    problem.reason,
+                )
             )
             self.next_problem += 1
 
     def flush(self) -> None:
-        # Parents before children, for the foreign keys.
         for table, rows in self.buffers.items():
-            bulk_insert(self.connection, table, rows)
+            bulk_insert(self.connection, table, _COLUMNS[table], rows)
             rows.clear()
 
     def pending(self) -> int:

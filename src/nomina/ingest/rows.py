@@ -90,7 +90,7 @@ class Problem:
 @dataclass
 class ParsedRow:
     fields: dict[str, Any]
-    events: list[tuple[str, PartialDate | None]]
+    events: list[tuple[str, tuple[str, str] | None]]  # (kind, (iso date, precision))
     reported_date: dt.date
     problems: list[Problem] = field(default_factory=list)
 
@@ -105,6 +105,39 @@ def cell_text(value: Any) -> str | None:
     if not text or text.casefold() in NO_DATA:
         return None
     return text
+
+
+class _Remembered:
+    """A column parser that remembers each distinct cell's outcome.
+
+    Dates, countries and codes repeat a great deal across a million rows; parsing each
+    distinct cell once keeps ingest fast. Errors are remembered too.
+    """
+
+    LIMIT = 200_000
+
+    def __init__(self, parse: Callable[[Any], Any]) -> None:
+        self.parse = parse
+        self.seen: dict[Any, Any] = {}
+
+    def __call__(self, value: Any) -> Any:
+        try:
+            outcome = self.seen[value]
+        except KeyError:
+            try:
+                outcome = self.parse(value)
+            except FieldValueError as error:
+                outcome = error
+            if len(self.seen) >= self.LIMIT:
+                self.seen.clear()
+            self.seen[value] = outcome
+        if isinstance(outcome, FieldValueError):
+            raise FieldValueError(str(outcome))
+        return outcome
+
+
+def _date_as_stored(date: PartialDate) -> tuple[str, str]:
+    return date.iso(), date.precision
 
 
 class RowParser:
@@ -125,50 +158,47 @@ class RowParser:
         if name in DATE_FIELDS or name in EVENT_KINDS:
             received = self.received
 
-            def date_parser(value: Any) -> PartialDate:
+            def date_parser(value: Any) -> tuple[str, str] | dt.date:
                 if isinstance(value, dt.date):
-                    return parse_date(value, not_after=received)
-                return parse_date(value, order=order, calendar=calendar, not_after=received)
+                    date = parse_date(value, not_after=received)
+                else:
+                    date = parse_date(value, order=order, calendar=calendar, not_after=received)
+                if name == "reported_date":
+                    return dt.date(date.year, date.month or 1, date.day or 1)
+                return _date_as_stored(date)
 
-            return date_parser
+            return _Remembered(date_parser)
         if name in COUNTRY_FIELDS:
-            return parse_country
+            return _Remembered(parse_country)
         if name in IDENTIFIER_FIELDS:
             return parse_identifier
         if name == "sex":
-            return parse_sex
+            return _Remembered(parse_sex)
         if name == "status":
-            return parse_status
+            return _Remembered(parse_status)
         return parse_text
 
     def parse(self, row: RawRow) -> ParsedRow:
         fields: dict[str, Any] = dict.fromkeys(FIELD_COLUMNS)
         parsed = ParsedRow(fields=fields, events=[], reported_date=self.received)
-        parsed.problems.extend(Problem(None, None, None, reason) for reason in row.problems)
+        if row.problems:
+            parsed.problems.extend(Problem(None, None, None, reason) for reason in row.problems)
         status = status_date = None
+        cells = row.cells
         for column, name, parser in self.plan:
-            value = row.cells.get(column)
+            value = cells.get(column)
+            if value is None or value == "":
+                continue
             if not isinstance(value, dt.date):
                 value = cell_text(value)
-            if value is None:
-                continue
-            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
-                parsed.problems.append(
-                    Problem(
-                        name,
-                        column,
-                        value[:80] + "…",
-                        f"cell too large ({len(value):,} characters; the limit is {MAX_CELL_CHARS:,})",
-                    )
-                )
-                continue
-            if (
-                name in EVENT_KINDS
-                and isinstance(value, str)
-                and value.casefold() in EVENT_HAPPENED
-            ):
-                parsed.events.append((name, None))
-                continue
+                if value is None:
+                    continue
+                if len(value) > MAX_CELL_CHARS:
+                    parsed.problems.append(_too_large(name, column, value))
+                    continue
+                if name in EVENT_KINDS and value.casefold() in EVENT_HAPPENED:
+                    parsed.events.append((name, None))
+                    continue
             try:
                 result = parser(value)
             except FieldValueError as error:
@@ -181,16 +211,15 @@ class RowParser:
             elif name == "status_date":
                 status_date = result
             elif name == "reported_date":
-                parsed.reported_date = dt.date(result.year, result.month or 1, result.day or 1)
+                parsed.reported_date = result
             elif name == "birth_date":
-                fields["birth_date"] = result.iso()
-                fields["birth_date_precision"] = result.precision
+                fields["birth_date"], fields["birth_date_precision"] = result
             else:
                 fields[name] = result
         if status is not None:
             parsed.events.append((status, status_date))
         self._derive_name_keys(fields)
-        if not any(fields[name] for name in IDENTIFYING_FIELDS) and not parsed.problems:
+        if not parsed.problems and not any(fields[name] for name in IDENTIFYING_FIELDS):
             parsed.problems.append(
                 Problem(None, None, None, "no name, document number or service number in this row")
             )
@@ -206,3 +235,12 @@ class RowParser:
         if name:
             fields["name_script"] = detect_script(name)
             fields["name_latin"] = romanise(name)
+
+
+def _too_large(name: str, column: str, value: str) -> Problem:
+    return Problem(
+        name,
+        column,
+        value[:80] + "…",
+        f"cell too large ({len(value):,} characters; the limit is {MAX_CELL_CHARS:,})",
+    )

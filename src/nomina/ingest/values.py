@@ -3,6 +3,15 @@
 Each parser returns the value or raises FieldValueError whose message is the reason, for
 the person reading the quarantine list. They run on every cell of large files, so the
 work for a value is cached: sources repeat the same dates, countries and words.
+
+Dates: numeric with ".", "/" or "-" (05.03.1998, 5/3/1998 by the date order; a
+four-digit year first is always year-month-day: 1998-03-05, 1998/3/5), year-month
+(1998-03, 03.1998), year (1998), month names in English (full or abbreviated), Russian
+and Ukrainian in any case ("5 марта 1998 г.", "в марте 1998", "5 березня 1998 р.",
+"березень 1998"), a trailing time (Excel's "05.03.1998 0:00:00"), any Unicode digits,
+and date/datetime objects. Two-digit years and day-month without a year are refused.
+With calendar="bikram_sambat" the same forms (and Nepali month names: "21 Falgun
+2055", "२१ फागुन २०५५") are read as Bikram Sambat and converted by nepali-datetime.
 """
 
 from __future__ import annotations
@@ -93,6 +102,7 @@ _TIME = re.compile(
 _TRAILING_YEAR_WORD = re.compile(r"(?<=[0-9])\s*(?:гг?|года?|р|року|рік)\.?$")
 _NUMERIC = re.compile(r"([0-9]+)([./-])([0-9]+)(?:\2([0-9]+))?")
 _TOKEN_SPLIT = re.compile(r"[\s,./\\\-–—'\"«»“”„()]+")
+_YEAR_FIRST = re.compile(r"\s*[0-9]{4}")
 _ORDINAL = re.compile(r"([0-9]{1,2})(?:st|nd|rd|th|го|е)")
 # Fixed English names for messages (calendar.month_name follows the process locale).
 _MONTH_NAMES = (
@@ -131,13 +141,15 @@ def _fields(text: str, order: str, bs: bool) -> tuple[int, int | None, int | Non
                 return int(a), int(b), None
             if len(b) == 4 and len(a) <= 2:
                 return int(b), int(a), None
+            if len(a) <= 2 and len(b) <= 2:  # 05.03 or 03.98
+                return f"cannot read {text!r} as a date: it has no four-digit year"
         elif len(a) == 4 and len(b) <= 2 and len(c) <= 2:  # 1998-03-05, 1998/03/05
             return int(a), int(b), int(c)
         elif len(c) == 4 and len(a) <= 2 and len(b) <= 2:
             if order == "MDY":
                 return int(c), int(a), int(b)
             return int(c), int(b), int(a)  # DMY, and YMD files' day-first dates
-        if all(len(p) <= 2 for p in (a, b, c or "")):
+        if c is not None and max(len(a), len(b), len(c)) <= 2:
             return f"two-digit year in {text!r} is ambiguous: write the year in full"
         return f"cannot read {text!r} as a date"
     months = BIKRAM_SAMBAT_MONTHS if bs else GREGORIAN_MONTHS
@@ -175,7 +187,8 @@ def _check(text: str, year: int, month: int | None, day: int | None, order: str)
     """Why (year, month, day) is not a date, or None."""
     if month is not None and not 1 <= month <= 12:
         hint = ""
-        if day is not None and 1 <= day <= 12 and order != "YMD":
+        year_last = not _YEAR_FIRST.match(text)
+        if day is not None and 1 <= day <= 12 and order != "YMD" and year_last:
             other = "MDY" if order == "DMY" else "DMY"
             hint = f" (is the date order {other}, not {order}?)"
         return f"month {month} in {text!r} does not exist{hint}"
@@ -256,10 +269,11 @@ def parse_date(
     calendar: str = "gregorian",
     not_after: datetime.date | None = None,
 ) -> PartialDate:
-    """A date cell as a PartialDate (see module docs for the accepted forms).
+    """A date cell as a PartialDate (the accepted forms are in the module docstring).
 
     `order` settles numeric dates with the year last (05/03/1998); a four-digit year first
-    is always year-month-day. Two-digit years are refused: a birth date's century cannot
+    is always year-month-day, and a YMD file's dates with the year last are read
+    day-month-year. Two-digit years are refused: a birth date's century cannot
     be told from "05.03.98" without guessing. `date`/`datetime` cells from XLSX are day
     dates; an integer cell is a year.
     """
@@ -272,9 +286,10 @@ def parse_date(
     if isinstance(text, datetime.date):
         text = text.isoformat()
         calendar = "gregorian"
-    elif isinstance(text, int) and not isinstance(text, bool):
-        text = str(text)
-    elif isinstance(text, float) and text.is_integer():
+    elif isinstance(text, int | float) and not isinstance(text, bool):
+        # A spreadsheet's year cell: 1998 or 1998.0.
+        if not (isinstance(text, int) or text.is_integer()) or not 0 < text < 10_000:
+            raise FieldValueError("cannot read the number as a date: only a year can be a number")
         text = str(int(text))
     if not isinstance(text, str):
         raise FieldValueError(f"cannot read {text!r} as a date")

@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from typing import Any
 
 import pycountry
 import rigour.territories as rt
@@ -213,7 +214,7 @@ def _rigour_names(rcode: str) -> dict[str, list[str]]:
 
 
 @cache
-def _aliases_file() -> dict[str, object]:
+def _aliases_file() -> dict[str, Any]:
     text = resources.files("nomina.reference").joinpath("aliases.yaml").read_text("utf-8")
     return yaml.safe_load(text) or {}
 
@@ -224,7 +225,7 @@ def _index() -> dict[str, str]:
     table, names = _table()
     data = _aliases_file()
     entries = list(names)
-    for code, aliases in (data.get("aliases") or {}).items():  # type: ignore[union-attr]
+    for code, aliases in (data.get("aliases") or {}).items():
         if code not in table:
             raise ValueError(f"aliases.yaml: {code!r} is not a code of the reference table")
         entries.extend((0, alias, code) for alias in aliases)
@@ -238,7 +239,7 @@ def _index() -> dict[str, str]:
             best[k] = (tier, {code})
         elif tier == current[0]:
             current[1].add(code)
-    ambiguous = {key(n) for n in data.get("ambiguous") or ()}  # type: ignore[union-attr]
+    ambiguous = {key(n) for n in data.get("ambiguous") or ()}
     index: dict[str, str] = {}
     for k, (tier, codes) in best.items():
         if len(codes) == 1 and (k not in ambiguous or tier == 0):

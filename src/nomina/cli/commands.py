@@ -57,9 +57,16 @@ def ingest_paths(store: Store, pairs: list[tuple[Path, Path]]) -> list[ingest.Ba
     return outcomes
 
 
-def _describe_outcome(outcome: ingest.BatchResult | str) -> str:
-    if isinstance(outcome, str):
-        return f"[red]✗[/] {outcome}"
+def _print_outcomes(outcomes: list[ingest.BatchResult | str], indent: str = "") -> None:
+    """Batches on stdout; failed files as errors on stderr."""
+    for outcome in outcomes:
+        if isinstance(outcome, str):
+            fail(outcome)
+        else:
+            stdout.print(indent + _describe_outcome(outcome), highlight=False)
+
+
+def _describe_outcome(outcome: ingest.BatchResult) -> str:
     name = outcome.path.name
     if outcome.duplicate_of is not None:
         return (
@@ -113,8 +120,7 @@ def ingest_command(
     if as_json:
         print(json.dumps([_outcome_json(o) for o in outcomes], ensure_ascii=False, indent=2))
     else:
-        for outcome in outcomes:
-            stdout.print(_describe_outcome(outcome), highlight=False)
+        _print_outcomes(outcomes)
         totals = summarise_register(store)
         stdout.print(
             f"register: {totals['sources']} sources, {totals['records']:,} records, "
@@ -255,8 +261,7 @@ def demo_command(
     stdout.print(f"2. ingest its sources into {store.describe()}", highlight=False)
     pairs, _truth_files = ingest.find_source_files(out)
     outcomes = ingest_paths(store, pairs)
-    for outcome in outcomes:
-        stdout.print("   " + _describe_outcome(outcome), highlight=False)
+    _print_outcomes(outcomes, indent="   ")
     totals = summarise_register(store)
     stdout.print(
         f"register: {totals['sources']} sources, {totals['records']:,} records, "

@@ -26,7 +26,18 @@ POSTGRES_ADMIN = os.environ.get(
     "NOMINA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
 
-NOMINA_CHILD = """
+# A child's own peak RSS in kB. VmHWM, not ru_maxrss: Linux carries ru_maxrss across
+# exec, so a child would report the parent's peak (the world generator's) as its own.
+PEAK_RSS = """
+def PEAK():
+    from pathlib import Path
+    status = Path("/proc/self/status").read_text()
+    return int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+"""
+
+NOMINA_CHILD = (
+    PEAK_RSS
+    + """
 import sys, time
 from pathlib import Path
 from nomina.ingest import find_source_files, ingest_file, load_source_config
@@ -37,11 +48,13 @@ added = 0
 pairs, _ = find_source_files(Path(sys.argv[2]))
 for data, config in pairs:
     added += ingest_file(store, data, load_source_config(config)).rows_read
-import resource
-print(added, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(added, time.perf_counter() - started, PEAK())
 """
+)
 
-BASELINE_CHILD = """
+BASELINE_CHILD = (
+    PEAK_RSS
+    + """
 import csv, json, sys, time
 from pathlib import Path
 import yaml
@@ -87,9 +100,9 @@ with engine.begin() as connection:
                 bulk_insert(connection, table, ("id", "raw"), chunk)
                 chunk = []
         bulk_insert(connection, table, ("id", "raw"), chunk)
-import resource
-print(count, time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+print(count, time.perf_counter() - started, PEAK())
 """
+)
 
 
 def run_child(code: str, url: str, world: Path) -> dict:

@@ -87,3 +87,50 @@ def test_an_error_mid_batch_rolls_everything_back(store, contracts, monkeypatch)
     with pytest.raises(RuntimeError, match="disk full"):
         ingest_file(store, data, load_source_config(config))
     assert counts(store) == (0, 0, 0)
+
+
+MEASURE = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from nomina.ingest import ingest_file, load_source_config
+    from nomina.store import open_store
+
+    store = open_store(sys.argv[1])
+    ingest_file(store, Path(sys.argv[2]), load_source_config(Path(sys.argv[3])))
+    # VmHWM is this process's own peak; ru_maxrss would carry the parent's across exec.
+    status = Path("/proc/self/status").read_text()
+    print(next(line.split()[1] for line in status.splitlines() if line.startswith("VmHWM")))
+    """
+)
+
+
+def test_memory_does_not_grow_with_file_size(contracts, tmp_path):
+    """Streaming: a file 3x longer must not need more memory."""
+    _, config = contracts
+    peaks = []
+    # Both sizes overflow the bounded parser caches (64k entries), so only growth
+    # with the file itself would show.
+    for copies in (80_000, 240_000):
+        rows = [CONTRACTS_ROWS[0]] + [
+            [f"Тхапа Рам {n}", "05.03.1998", "Непал", f"PA{n:06d}", "12.01.2024", f"в/ч {n}"]
+            for n in range(copies)
+        ]
+        data = write_csv(tmp_path / f"rows{copies}.csv", rows)
+        output = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                MEASURE,
+                f"sqlite:///{tmp_path / f'm{copies}.db'}",
+                str(data),
+                str(config),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+        )
+        peaks.append(int(output.stdout.split()[-1]) / 1024)
+    small, large = peaks
+    assert large < small * 1.1 + 10, f"peak RSS grew from {small:.0f} MB to {large:.0f} MB"

@@ -149,7 +149,7 @@ def make_world(records: int, workdir: Path, seed: int) -> tuple[Path, float]:
     from nomina.synth import write_world
 
     probe = write_world(workdir / "probe", persons=2_000, seed=seed)
-    per_person = probe.records / probe.true_total
+    per_person = probe.records / probe.persons_true
     world = workdir / "world"
     started = time.perf_counter()
     write_world(world, persons=max(100, round(records / per_person)), seed=seed)

@@ -198,3 +198,26 @@ def test_multiline_quoted_cells_keep_row_numbers(sqlite_store, tmp_path):
     assert [
         r["row_number"] for r in stored(sqlite_store, select(records).order_by(records.c.id))
     ] == [2, 3]
+
+
+def test_a_field_from_two_columns_takes_the_first_non_empty(sqlite_store, tmp_path):
+    rows = [
+        ["Name", "Date of birth", "Date of birth (B.S.)", "Citizenship"],
+        ["Ram Thapa", "05/03/1999", "2055-11-21", "Nepal"],
+        ["Bishal Gurung", "", "2055-11-21", "Nepal"],
+    ]
+    data = write_csv(tmp_path / "inquiries.csv", rows, delimiter=",")
+    (tmp_path / "inquiries.yaml").write_text(
+        "source: {title: Inquiries, kind: inquiry, reliability: C, received: 2025-11-01}\n"
+        "columns:\n  Name: full_name\n  Date of birth: birth_date\n"
+        "  Date of birth (B.S.): {field: birth_date, calendar: bikram_sambat}\n  Citizenship: citizenship\n",
+        encoding="utf-8",
+    )
+    result = ingest_file(sqlite_store, data, load_source_config(tmp_path / "inquiries.yaml"))
+    assert result.records_added == 2
+    births = [
+        r["birth_date"]
+        for r in stored(sqlite_store, select(record_fields).order_by(record_fields.c.record_id))
+    ]
+    # 2055-11-21 B.S. is 5 March 1999.
+    assert births == ["1999-03-05", "1999-03-05"]

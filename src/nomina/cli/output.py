@@ -12,7 +12,7 @@ from rich.text import Text
 
 from nomina.tabular import write_csv, write_json
 
-stdout = Console()
+stdout = Console(soft_wrap=True)  # long lines stay whole when piped
 stderr = Console(stderr=True)
 
 

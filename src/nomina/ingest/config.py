@@ -77,15 +77,14 @@ class SourceConfigModel(_Strict):
     def _sensible_columns(cls, columns: dict[str, ColumnMapping]) -> dict[str, ColumnMapping]:
         if not columns:
             raise ValueError("map at least one column")
-        fields = [mapping.field for mapping in columns.values()]
-        if not set(fields) & set(IDENTIFYING_FIELDS):
+        fields = {mapping.field for mapping in columns.values()}
+        if not fields & set(IDENTIFYING_FIELDS):
             raise ValueError(
                 "map at least one name, document_number or service_number column, "
                 "or no record could be told apart"
             )
-        repeated = sorted({name for name in fields if fields.count(name) > 1})
-        if repeated:
-            raise ValueError(f"field mapped from more than one column: {', '.join(repeated)}")
+        # A field may come from several columns (a Gregorian and a Bikram Sambat birth
+        # date, say): the first non-empty one in YAML order wins, row by row.
         return columns
 
 

@@ -185,9 +185,10 @@ class RowParser:
             parsed.problems.extend(Problem(None, None, None, reason) for reason in row.problems)
         status = status_date = None
         cells = row.cells
+        filled: set[str] = set()
         for column, name, parser in self.plan:
             value = cells.get(column)
-            if value is None or value == "":
+            if value is None or value == "" or name in filled:
                 continue
             if not isinstance(value, dt.date):
                 value = cell_text(value)
@@ -198,12 +199,14 @@ class RowParser:
                     continue
                 if name in EVENT_KINDS and value.casefold() in EVENT_HAPPENED:
                     parsed.events.append((name, None))
+                    filled.add(name)
                     continue
             try:
                 result = parser(value)
             except FieldValueError as error:
                 parsed.problems.append(Problem(name, column, str(value)[:200], str(error)))
                 continue
+            filled.add(name)
             if name in EVENT_KINDS:
                 parsed.events.append((name, result))
             elif name == "status":

@@ -62,8 +62,9 @@ PROFILES: dict[str, list[float]] = {
 _MONTH_CHOICE = {k: Choice({str(m): w for m, w in enumerate(v)}) for k, v in PROFILES.items()}
 
 # Base probabilities (per person, over the whole service); tuned so the default world's
-# sources name ~19 % killed (3,388 of ~18,000) with the reporting lag of sources.py.
-P_KILLED = 0.20
+# sources name ~20 % of the ~18,000 certain persons killed (3,388 in the seeds) with
+# the reporting lag of records.py.
+P_KILLED = 0.14
 P_MISSING = 0.07
 P_WOUNDED = 0.22
 P_CAPTURED = 0.022

@@ -163,7 +163,8 @@ def to_cyrillic(word: str, lang: str) -> str:
     if fixed:
         return fixed
     text = _prefold(low, _KEEP.get(lang, ""))
-    rules = _LANG.get(lang, [])
+    # Language rules first, then the common ones: the first pattern that matches wins.
+    rules = [*_LANG.get(lang, []), *_COMMON]
     out: list[str] = []
     i = 0
     while i < len(text):
@@ -174,20 +175,13 @@ def to_cyrillic(word: str, lang: str) -> str:
                 i = m.end()
                 break
         else:
-            for pattern, rep in _COMMON:
-                m = pattern.match(text, i)
-                if m and m.end() > i:
-                    out.append(rep)
-                    i = m.end()
-                    break
-            else:
-                ch = text[i]
-                # Letters no rule names: fold their diacritics and try once more.
-                base = unicodedata.normalize("NFKD", ch)[0]
-                if base != ch and base.isascii():
-                    text = text[:i] + base + text[i + 1 :]
-                    continue
-                out.append(ch if ch in _CYRILLIC else "")
-                i += 1
+            ch = text[i]
+            # Letters no rule names: fold their diacritics and try once more.
+            base = unicodedata.normalize("NFKD", ch)[0]
+            if base != ch and base.isascii():
+                text = text[:i] + base + text[i + 1 :]
+                continue
+            out.append(ch if ch in _CYRILLIC else "")
+            i += 1
     result = "".join(out)
     return result[:1].upper() + result[1:]

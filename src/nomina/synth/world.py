@@ -157,7 +157,8 @@ def write_world(
     s.contracts_by_month = dict(sorted(months.items()))
     years = Counter[str]()
     for month, n in months.items():
-        years[month[:4] + ("-H1" if month[:4] == "2025" and month[5:] <= "06" else "")] += n
+        half = ("-H1" if month[5:] <= "06" else "-H2") if month[:4] == "2025" else ""
+        years[month[:4] + half] += n
     s.contracts_by_year = dict(sorted(years.items()))
     s.top_countries_observed = sorted(observed.items(), key=lambda kv: (-kv[1], kv[0]))[:15]
     s.files = [*files, "truth.csv", "persons.csv", "world.json"]

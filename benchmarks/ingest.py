@@ -148,11 +148,12 @@ def drop_url(url: str) -> None:
 def make_world(records: int, workdir: Path, seed: int) -> tuple[Path, float]:
     from nomina.synth import write_world
 
-    probe = write_world(workdir / "probe", persons=2_000, seed=seed)
+    probe = write_world(workdir / "probe", persons=20_000, seed=seed)
     per_person = probe.records / probe.persons_true
     world = workdir / "world"
     started = time.perf_counter()
-    write_world(world, persons=max(100, round(records / per_person)), seed=seed)
+    # Records per person vary a little with size; aim 5 % high so the world reaches N.
+    write_world(world, persons=max(100, round(1.05 * records / per_person)), seed=seed)
     return world, time.perf_counter() - started
 
 

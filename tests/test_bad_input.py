@@ -291,3 +291,31 @@ def test_source_yaml_errors_name_key_and_line(tmp_path, text, expected):
     assert message.startswith(str(path))
     for words in expected:
         assert words in message
+
+
+def test_json_lines_oddities_never_crash(store, stored_before, tmp_path):
+    lines = [
+        '{"name": "Ram Thapa", "country": "Nepal", "n": 123456789012345678901234567890}',
+        '{"name": "Bad \\ud800 Half", "country": "Nepal"}',
+        '{"name": "Emoji \\ud83d\\ude00 Pair", "country": "Nepal"}',
+        "not json at all",
+        "[1, 2, 3]",
+    ]
+    (tmp_path / "odd.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = config_for(
+        tmp_path,
+        "odd",
+        "source: {title: Odd, kind: open_source, reliability: F, received: 2025-01-01}\n"
+        "columns:\n  name: full_name\n  country: citizenship\n",
+    )
+    result = ingest_file(store, tmp_path / "odd.jsonl", config)
+    assert (result.records_added, result.rows_quarantined) == (2, 3)
+    reasons = {p["row"]: p["reason"] for p in list_quarantine(store)}
+    assert (
+        "surrogate" in reasons[2] and "not valid JSON" in reasons[4] and "JSON object" in reasons[5]
+    )
+    with store.engine.connect() as connection:
+        raws = connection.execute(select(records.c.raw).order_by(records.c.id)).scalars().all()
+    assert json.loads(raws[-2])["n"] == 123456789012345678901234567890
+    assert json.loads(raws[-1])["name"] == "Emoji 😀 Pair"
+    assert_unchanged(store, stored_before)

@@ -89,3 +89,14 @@ def test_audit_chain_detects_a_deleted_entry(store):
         connection.execute(audit_log.delete().where(audit_log.c.id == first))
     with store.engine.connect() as connection:
         assert not verify_audit_chain(connection).intact
+
+
+def test_migrations_go_down_and_up_again(store):
+    from alembic import command
+
+    from nomina.store import alembic_config
+
+    command.downgrade(alembic_config(store), "base")
+    assert "records" not in inspect(store.engine).get_table_names()
+    migrate(store)
+    assert "records" in inspect(store.engine).get_table_names()

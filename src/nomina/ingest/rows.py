@@ -23,7 +23,6 @@ from nomina.ingest.config import SourceConfig
 from nomina.ingest.readers import MAX_CELL_CHARS, RawRow
 from nomina.ingest.values import (
     FieldValueError,
-    PartialDate,
     parse_country,
     parse_date,
     parse_identifier,
@@ -95,23 +94,42 @@ class ParsedRow:
     problems: list[Problem] = field(default_factory=list)
 
 
-def cell_text(value: Any) -> str | None:
-    """A cell as trimmed text; None when empty or a no-data marker."""
-    if value is None:
-        return None
+_NO_DATA_FORMS = frozenset(
+    form for marker in NO_DATA for form in (marker, marker.upper(), marker.capitalize())
+)
+
+
+class _NoValue:
+    """A cell that holds nothing (empty, or a no-data marker)."""
+
+
+NO_VALUE = _NoValue()
+
+
+class CellTooLarge(FieldValueError):
+    pass
+
+
+def cell_text(value: Any) -> str | _NoValue:
+    """A cell as trimmed text, or NO_VALUE when empty or a no-data marker."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)  # spreadsheets store 1998 and 123456 as floats
-    text = str(value).strip()
-    if not text or text.casefold() in NO_DATA:
-        return None
+    text = value.strip() if isinstance(value, str) else str(value).strip()
+    if not text or text in _NO_DATA_FORMS or (len(text) < 12 and text.casefold() in NO_DATA):
+        return NO_VALUE
+    if len(text) > MAX_CELL_CHARS:
+        raise CellTooLarge(
+            f"cell too large ({len(text):,} characters; the limit is {MAX_CELL_CHARS:,})"
+        )
     return text
 
 
 class _Remembered:
-    """A column parser that remembers each distinct cell's outcome.
+    """A cell parser that remembers each distinct raw cell's outcome.
 
     Dates, countries and codes repeat a great deal across a million rows; parsing each
-    distinct cell once keeps ingest fast. Errors are remembered too.
+    distinct cell once (and not even trimming it again) keeps ingest fast. Errors are
+    remembered too.
     """
 
     LIMIT = 200_000
@@ -132,12 +150,24 @@ class _Remembered:
                 self.seen.clear()
             self.seen[value] = outcome
         if isinstance(outcome, FieldValueError):
-            raise FieldValueError(str(outcome))
+            raise type(outcome)(str(outcome))
         return outcome
 
 
-def _date_as_stored(date: PartialDate) -> tuple[str, str]:
-    return date.iso(), date.precision
+def _cleaned(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """`parse` applied to the trimmed cell; NO_VALUE passes through."""
+
+    def parse_cell(value: Any) -> Any:
+        if isinstance(value, dt.date):
+            return parse(value)
+        text = cell_text(value)
+        return text if text is NO_VALUE else parse(text)
+
+    return parse_cell
+
+
+# Where a parsed cell goes in the row.
+_TO_FIELD, _TO_EVENT, _TO_BIRTH_DATE, _TO_STATUS, _TO_STATUS_DATE, _TO_REPORTED = range(6)
 
 
 class RowParser:
@@ -145,38 +175,53 @@ class RowParser:
 
     def __init__(self, config: SourceConfig, columns_present: set[str]) -> None:
         self.received = config.source.received
-        self.plan: list[tuple[str, str, Callable[[Any], Any]]] = []
+        self.plan: list[tuple[str, str, Callable[[Any], Any], int]] = []
+        mapped = [mapping.field for mapping in config.columns.values()]
+        # Only fields fed by several columns need "first non-empty wins" bookkeeping.
+        self.shared_fields = {name for name in mapped if mapped.count(name) > 1}
         for column, mapping in config.columns.items():
             if column not in columns_present:
                 continue
             order = mapping.date_order or config.file.date_order
-            self.plan.append(
-                (column, mapping.field, self._parser_for(mapping.field, order, mapping.calendar))
-            )
+            parse = self._parser_for(mapping.field, order, mapping.calendar)
+            self.plan.append((column, mapping.field, parse, self._sink_for(mapping.field)))
+
+    @staticmethod
+    def _sink_for(name: str) -> int:
+        if name in EVENT_KINDS:
+            return _TO_EVENT
+        return {
+            "birth_date": _TO_BIRTH_DATE,
+            "status": _TO_STATUS,
+            "status_date": _TO_STATUS_DATE,
+            "reported_date": _TO_REPORTED,
+        }.get(name, _TO_FIELD)
 
     def _parser_for(self, name: str, order: str, calendar: str) -> Callable[[Any], Any]:
         if name in DATE_FIELDS or name in EVENT_KINDS:
             received = self.received
 
-            def date_parser(value: Any) -> tuple[str, str] | dt.date:
+            def date_parser(value: Any) -> tuple[str, str] | dt.date | None:
                 if isinstance(value, dt.date):
                     date = parse_date(value, not_after=received)
+                elif name in EVENT_KINDS and value.casefold() in EVENT_HAPPENED:
+                    return None  # the event happened; its date is not given
                 else:
                     date = parse_date(value, order=order, calendar=calendar, not_after=received)
                 if name == "reported_date":
                     return dt.date(date.year, date.month or 1, date.day or 1)
-                return _date_as_stored(date)
+                return date.iso(), date.precision
 
-            return _Remembered(date_parser)
+            return _Remembered(_cleaned(date_parser))
         if name in COUNTRY_FIELDS:
-            return _Remembered(parse_country)
-        if name in IDENTIFIER_FIELDS:
-            return parse_identifier
+            return _Remembered(_cleaned(parse_country))
         if name == "sex":
-            return _Remembered(parse_sex)
+            return _Remembered(_cleaned(parse_sex))
         if name == "status":
-            return _Remembered(parse_status)
-        return parse_text
+            return _Remembered(_cleaned(parse_status))
+        if name in IDENTIFIER_FIELDS:
+            return _cleaned(parse_identifier)
+        return _cleaned(parse_text)
 
     def parse(self, row: RawRow) -> ParsedRow:
         fields: dict[str, Any] = dict.fromkeys(FIELD_COLUMNS)
@@ -185,40 +230,37 @@ class RowParser:
             parsed.problems.extend(Problem(None, None, None, reason) for reason in row.problems)
         status = status_date = None
         cells = row.cells
-        filled: set[str] = set()
-        for column, name, parser in self.plan:
+        shared, filled = self.shared_fields, set()
+        for column, name, parse, sink in self.plan:
             value = cells.get(column)
-            if value is None or value == "" or name in filled:
+            if value is None or value == "":
                 continue
-            if not isinstance(value, dt.date):
-                value = cell_text(value)
-                if value is None:
-                    continue
-                if len(value) > MAX_CELL_CHARS:
-                    parsed.problems.append(_too_large(name, column, value))
-                    continue
-                if name in EVENT_KINDS and value.casefold() in EVENT_HAPPENED:
-                    parsed.events.append((name, None))
-                    filled.add(name)
+            if shared and name in shared:
+                if name in filled:
                     continue
             try:
-                result = parser(value)
+                result = parse(value)
             except FieldValueError as error:
-                parsed.problems.append(Problem(name, column, str(value)[:200], str(error)))
+                shown = str(value)
+                shown = shown[:80] + "…" if isinstance(error, CellTooLarge) else shown[:200]
+                parsed.problems.append(Problem(name, column, shown, str(error)))
                 continue
-            filled.add(name)
-            if name in EVENT_KINDS:
-                parsed.events.append((name, result))
-            elif name == "status":
-                status = result
-            elif name == "status_date":
-                status_date = result
-            elif name == "reported_date":
-                parsed.reported_date = result
-            elif name == "birth_date":
-                fields["birth_date"], fields["birth_date_precision"] = result
-            else:
+            if result is NO_VALUE:
+                continue
+            if shared:
+                filled.add(name)
+            if sink == _TO_FIELD:
                 fields[name] = result
+            elif sink == _TO_EVENT:
+                parsed.events.append((name, result))
+            elif sink == _TO_BIRTH_DATE:
+                fields["birth_date"], fields["birth_date_precision"] = result
+            elif sink == _TO_STATUS:
+                status = result
+            elif sink == _TO_STATUS_DATE:
+                status_date = result
+            else:
+                parsed.reported_date = result
         if status is not None:
             parsed.events.append((status, status_date))
         self._derive_name_keys(fields)
@@ -238,12 +280,3 @@ class RowParser:
         if name:
             fields["name_script"] = detect_script(name)
             fields["name_latin"] = romanise(name)
-
-
-def _too_large(name: str, column: str, value: str) -> Problem:
-    return Problem(
-        name,
-        column,
-        value[:80] + "…",
-        f"cell too large ({len(value):,} characters; the limit is {MAX_CELL_CHARS:,})",
-    )

@@ -323,6 +323,7 @@ def parse_country(text: str) -> str:
 # Cyrillic letters that look like Latin ones, as typed into Latin-letter document numbers
 # (А,В,Е,К,М,Н,О,Р,С,Т,Х in Russian passports; І and У too), mapped to the Latin letter.
 _LOOKALIKES = str.maketrans("АВЕКМНОРСТХІУ", "ABEKMHOPCTXIY")
+_DIGIT = re.compile(r"\d")
 _ID_DROP = re.compile(r"[\s\-‐‑‒–—_.·№#]+")
 
 
@@ -348,7 +349,7 @@ def parse_identifier(text: str) -> str:
     value = _parse_identifier(text)
     if not value:
         raise FieldValueError("empty identifier")
-    if not any(c.isdigit() for c in value):
+    if not _DIGIT.search(value):
         raise FieldValueError(f"identifier {text.strip()!r} has no digits")
     return value
 
@@ -420,4 +421,6 @@ def parse_text(text: str) -> str:
     """Trimmed text with inner whitespace (tabs, newlines, no-break spaces) collapsed."""
     if not isinstance(text, str):
         text = str(text)
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return _SPACE.sub(" ", text).strip()

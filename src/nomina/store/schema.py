@@ -13,7 +13,6 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     MetaData,
     String,
@@ -93,7 +92,7 @@ record_fields = Table(
     Column("birth_date_precision", String(5)),
     Column("birth_place", Text),
     Column("birth_country", String(16)),
-    Column("citizenship", String(16), index=True),
+    Column("citizenship", String(16)),
     Column("document_issuer", String(16)),
     Column("document_number", Text, index=True),
     Column("service_number", Text),
@@ -114,7 +113,6 @@ record_events = Table(
     Column("date", String(10)),  # ISO prefix; precision says how much of it is known
     Column("date_precision", String(5)),
     Column("reported_date", Date, nullable=False),  # when the source learned of it
-    Index(None, "kind", "date"),
 )
 
 quarantine = Table(

@@ -136,9 +136,6 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_record_events")),
     )
     with op.batch_alter_table("record_events", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_record_events_kind_date"), ["kind", "date"], unique=False
-        )
         batch_op.create_index(batch_op.f("ix_record_events_record_id"), ["record_id"], unique=False)
 
     op.create_table(
@@ -171,9 +168,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("record_fields", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_record_fields_citizenship"), ["citizenship"], unique=False
-        )
-        batch_op.create_index(
             batch_op.f("ix_record_fields_document_number"), ["document_number"], unique=False
         )
 
@@ -181,12 +175,10 @@ def upgrade() -> None:
 def downgrade() -> None:
     with op.batch_alter_table("record_fields", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_record_fields_document_number"))
-        batch_op.drop_index(batch_op.f("ix_record_fields_citizenship"))
 
     op.drop_table("record_fields")
     with op.batch_alter_table("record_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_record_events_record_id"))
-        batch_op.drop_index(batch_op.f("ix_record_events_kind_date"))
 
     op.drop_table("record_events")
     with op.batch_alter_table("quarantine_problems", schema=None) as batch_op:

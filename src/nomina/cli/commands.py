@@ -262,11 +262,13 @@ def demo_command(
     pairs, _truth_files = ingest.find_source_files(out)
     outcomes = ingest_paths(store, pairs)
     _print_outcomes(outcomes, indent="   ")
+    stdout.print("3. the register")
+    emit(list_sources(store), SOURCE_COLUMNS, as_json=False, as_csv=False, title="Sources")
     totals = summarise_register(store)
     stdout.print(
         f"register: {totals['sources']} sources, {totals['records']:,} records, "
-        f"{totals['quarantined_rows']:,} quarantined rows. "
-        "See them with `nomina sources list` and `nomina quarantine list`.",
+        f"{totals['quarantined_rows']:,} quarantined rows "
+        "(`nomina quarantine list` shows each with file, row, field and reason).",
         highlight=False,
     )
     if any(isinstance(o, str) for o in outcomes):

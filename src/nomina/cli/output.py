@@ -12,7 +12,8 @@ from rich.text import Text
 
 from nomina.tabular import write_csv, write_json
 
-stdout = Console(soft_wrap=True)  # long lines stay whole when piped
+# Piped output (a file, `less`, a CI log) gets room for whole table rows, not 80 columns.
+stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
 stderr = Console(stderr=True)
 
 

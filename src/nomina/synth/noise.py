@@ -106,14 +106,22 @@ def birth_text(
     year_only: float,
     month_only: float = 0.0,
     swap: float = 0.0,
+    impossible: float = 0.0,
     iso: bool = False,
 ) -> str:
-    """A birth date as a source writes it: missing, year or month only, or day/month swapped.
+    """A birth date as a source writes it: missing, year or month only, or day/month swapped,
+    or (a clerk's slip) a day the month does not have, like 31.02.
 
     A swap (05.03 for 03.05) stays a valid date only when the day is 12 or less, which is
-    exactly the kind of error nothing flags.
+    exactly the kind of error nothing flags. An impossible date is the kind ingest must
+    catch: such rows go to quarantine.
     """
     x = rng.random()
+    if x < impossible:
+        month = d.month if d.month in (2, 4, 6, 9, 11) else 2
+        day = 31 if month != 2 else 30 + (d.day % 2)
+        return f"{d.year}-{month:02d}-{day:02d}" if iso else f"{day:02d}.{month:02d}.{d.year}"
+    x -= impossible
     if x < missing:
         return ""
     x -= missing

@@ -106,7 +106,7 @@ class Recorder:
             out.append((0, [
                 str(self.serial),
                 full,
-                noise.birth_text(p.birth, rng, missing=0.02, year_only=0.0, swap=0.01),
+                noise.birth_text(p.birth, rng, missing=0.02, year_only=0.0, swap=0.01, impossible=0.002),
                 country,
                 noise.spaced_document(p.passport_no, rng) if rng.random() < 0.8 else "",
                 p.service_no if rng.random() < 0.6 else "",
@@ -185,7 +185,9 @@ class Recorder:
             )
             out.append((2, [
                 family, given, patr,
-                noise.birth_text(p.birth, rng, missing=0.25, year_only=0.12, month_only=0.03, swap=0.02),
+                noise.birth_text(
+                    p.birth, rng, missing=0.25, year_only=0.12, month_only=0.03, swap=0.02, impossible=0.002
+                ),
                 p.country.russian[0] if rng.random() < 0.8 else "",
                 f"в/ч {p.unit}" if p.unit and rng.random() < 0.85 else "",
                 p.service_no if rng.random() < 0.3 else "",

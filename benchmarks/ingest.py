@@ -152,8 +152,8 @@ def make_world(records: int, workdir: Path, seed: int) -> tuple[Path, float]:
     per_person = probe.records / probe.persons_true
     world = workdir / "world"
     started = time.perf_counter()
-    # Records per person vary a little with size; aim 5 % high so the world reaches N.
-    write_world(world, persons=max(100, round(1.05 * records / per_person)), seed=seed)
+    # Records per person fall a little as the world grows; aim 10 % high to reach N.
+    write_world(world, persons=max(100, round(1.10 * records / per_person)), seed=seed)
     return world, time.perf_counter() - started
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 from typer.testing import CliRunner
@@ -89,3 +90,19 @@ def test_sources_list_and_audit_verify(db, contracts, tmp_path):
     )
     verified = invoke("audit", "verify")
     assert verified.exit_code == 0 and "intact: 1 entries" in verified.stdout
+
+
+def test_synth_then_demo_on_a_small_world(db, tmp_path):
+    world = tmp_path / "world"
+    made = invoke("synth", "--out", str(world), "--persons", "400", "--seed", "3", "--json")
+    assert made.exit_code == 0, made.output
+    summary = json.loads(made.stdout)
+    assert summary["persons_true"] == 400 and (world / "truth.csv").exists()
+
+    demo = invoke("demo", "--out", str(tmp_path / "demo"), "--persons", "400", "--seed", "3")
+    assert demo.exit_code == 0, demo.output
+    assert "3. the register" in demo.stdout
+    found = re.search(r"register: \d+ sources, ([\d,]+) records, ([\d,]+) quarantined", demo.stdout)
+    stored, quarantined = (int(group.replace(",", "")) for group in found.groups())
+    # Every row of the world is either a record or in quarantine: nothing is dropped.
+    assert stored + quarantined == summary["records"]

@@ -263,7 +263,8 @@ def demo_command(
     outcomes = ingest_paths(store, pairs)
     _print_outcomes(outcomes, indent="   ")
     stdout.print("3. the register")
-    emit(list_sources(store), SOURCE_COLUMNS, as_json=False, as_csv=False, title="Sources")
+    brief = ("id", "kind", "reliability", "received", "records", "quarantined", "title")
+    emit(list_sources(store), brief, as_json=False, as_csv=False, title="Sources")
     totals = summarise_register(store)
     stdout.print(
         f"register: {totals['sources']} sources, {totals['records']:,} records, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -13,7 +14,10 @@ from rich.text import Text
 from nomina.tabular import write_csv, write_json
 
 # Piped output (a file, `less`, a CI log) gets room for whole table rows, not 80 columns.
-stdout = Console(soft_wrap=True, width=None if sys.stdout.isatty() else 200)
+# COLUMNS, when set, wins (Rich reads it).
+stdout = Console(
+    soft_wrap=True, width=None if sys.stdout.isatty() or "COLUMNS" in os.environ else 200
+)
 stderr = Console(stderr=True)
 
 

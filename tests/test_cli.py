@@ -106,3 +106,22 @@ def test_synth_then_demo_on_a_small_world(db, tmp_path):
     stored, quarantined = (int(group.replace(",", "")) for group in found.groups())
     # Every row of the world is either a record or in quarantine: nothing is dropped.
     assert stored + quarantined == summary["records"]
+
+
+def test_names_compare_adds_a_score_column(tmp_path):
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "left,right,case\nКим Чен Ын,Kim Jong Un,same\nRam Bahadur Thapa,Bishal Thapa,different\n",
+        encoding="utf-8",
+    )
+    result = invoke("names", "compare", str(pairs))
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [row["case"] for row in rows] == ["same", "different"]
+    same, different = (float(row["score"]) for row in rows)
+    assert 0.0 <= different < same <= 1.0 and same > 0.8 and different < 0.6
+
+    wrong = tmp_path / "wrong.csv"
+    wrong.write_text("a,b\nx,y\n", encoding="utf-8")
+    refused = invoke("names", "compare", str(wrong))
+    assert refused.exit_code == 1 and "left" in refused.stderr

@@ -274,3 +274,27 @@ def demo_command(
     )
     if any(isinstance(o, str) for o in outcomes):
         raise typer.Exit(1)
+
+
+names_app = typer.Typer(help="Names across scripts.", no_args_is_help=True)
+app.add_typer(names_app, name="names")
+
+
+@names_app.command("compare")
+@user_errors
+def names_compare(
+    source: Path = typer.Argument(
+        ..., help="CSV with columns left,right (others pass through); '-' for stdin."
+    ),
+) -> None:
+    """Add a `score` column in [0, 1] to a CSV of name pairs: higher, more likely the same person."""
+    from nomina.names import compare_csv
+
+    try:
+        if str(source) == "-":
+            compare_csv(sys.stdin, sys.stdout)
+            return
+        with source.open(encoding="utf-8-sig", newline="") as handle:
+            compare_csv(handle, sys.stdout)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ingest.IngestError(source, str(error)) from None

@@ -1,5 +1,21 @@
-"""Personal names: scripts and romanised keys (the base identity resolution builds on)."""
+"""Personal names: scripts, romanisations, spelling skeletons, parsing and comparison
+(the base identity resolution builds on)."""
 
+from nomina.names.compare import compare_csv, compare_names, name_keys
+from nomina.names.parse import ParsedName, parse_name
 from nomina.names.scripts import detect_script, romanise
+from nomina.names.skeleton import consonant_key, skeleton
+from nomina.names.variants import romanisations
 
-__all__ = ["detect_script", "romanise"]
+__all__ = [
+    "ParsedName",
+    "compare_csv",
+    "compare_names",
+    "consonant_key",
+    "detect_script",
+    "name_keys",
+    "parse_name",
+    "romanisations",
+    "romanise",
+    "skeleton",
+]

@@ -18,6 +18,19 @@ from rigour.text.scripts import text_scripts
 _CACHE = 1 << 16
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(text: str) -> str:
+    """The text with lone surrogates (which no encoder, ICU or rigour accepts) replaced by
+    U+FFFD, so that arbitrary Python strings never crash name handling."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
 @lru_cache(maxsize=_CACHE)
 def detect_script(text: str) -> str:
     """The Unicode script of a name's letters: "Latin", "Cyrillic", "Hangul", "Devanagari",
@@ -27,7 +40,7 @@ def detect_script(text: str) -> str:
     Scripts are the Unicode Script property (UAX #24) as rigour reports it; digits,
     punctuation and combining marks belong to no script and do not count.
     """
-    scripts = text_scripts(text)
+    scripts = text_scripts(valid_text(text))
     if not scripts:
         return "Unknown"
     if len(scripts) > 1:
@@ -123,7 +136,7 @@ def romanise(text: str) -> str:
     15919 with final schwa deleted; Han: pinyin) and Latin-ASCII. Apostrophes vanish,
     other punctuation becomes a space, hyphens stay.
     """
-    value = unicodedata.normalize("NFC", text)
+    value = unicodedata.normalize("NFC", valid_text(text))
     if not value.isascii():
         if _CYRILLIC.search(value):
             value = value.translate(_icao_table())

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -148,4 +149,77 @@ audit_log = Table(
     Column("detail", Text),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+)
+
+
+# --- resolution (identity resolution stage) ------------------------------------------
+
+resolution_runs = Table(
+    "resolution_runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("engine", String(16), nullable=False),
+    Column("threshold", Float, nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("pairs", Integer, nullable=False),
+    Column("persons", Integer, nullable=False),
+    Column("model", Text),  # the trained linkage model (Splink settings JSON), kept with the run
+    Column("actor", Text, nullable=False),
+)
+
+# Scored pairs of the latest run (above a floor probability): the model's view, explained.
+pairs = Table(
+    "pairs",
+    metadata,
+    Column("run_id", ForeignKey("resolution_runs.id"), nullable=False, index=True),
+    Column("left_record_id", ForeignKey("records.id"), primary_key=True, autoincrement=False),
+    Column("right_record_id", ForeignKey("records.id"), primary_key=True, autoincrement=False),
+    Column("match_weight", Float, nullable=False),
+    Column("match_probability", Float, nullable=False),
+    Column("contributions", Text, nullable=False),  # JSON: comparison → {level, weight}
+)
+
+# A reviewer's verdict on two records; overrides the model. Append-only: the latest wins.
+judgements = Table(
+    "judgements",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("left_record_id", ForeignKey("records.id"), nullable=False, index=True),
+    Column("right_record_id", ForeignKey("records.id"), nullable=False, index=True),
+    Column("verdict", String(9), nullable=False),  # same | different | unsure
+    Column("judged_by", Text, nullable=False),
+    Column("judged_at", DateTime(timezone=True), nullable=False),
+    Column("note", Text),
+)
+
+persons = Table(
+    "persons",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),  # stable across runs
+    Column("created_run_id", ForeignKey("resolution_runs.id"), nullable=False),
+    Column("updated_run_id", ForeignKey("resolution_runs.id"), nullable=False),
+    Column("records", Integer, nullable=False),
+    Column("certainty", String(9), nullable=False),  # confirmed | probable | possible
+    Column("certainty_reasons", Text, nullable=False),  # JSON list of sentences
+    Column("retired", Integer, nullable=False, default=0),  # merged into another person
+)
+
+person_records = Table(
+    "person_records",
+    metadata,
+    Column("record_id", ForeignKey("records.id"), primary_key=True, autoincrement=False),
+    Column("person_id", ForeignKey("persons.id"), nullable=False, index=True),
+)
+
+person_lineage = Table(
+    "person_lineage",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("run_id", ForeignKey("resolution_runs.id"), nullable=False, index=True),
+    Column("kind", String(9), nullable=False),
+    Column("person_id", BigInteger, nullable=False, index=True),
+    Column("other_ids", Text, nullable=False),  # JSON list
+    Column("records", Integer, nullable=False),
 )

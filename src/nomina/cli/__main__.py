@@ -1,0 +1,5 @@
+"""`python -m nomina.cli` runs the `nomina` command."""
+
+from nomina.cli import main
+
+main()

@@ -1,0 +1,23 @@
+"""Resolve: records → persons (linkage on Splink, clustering with constraints, stable ids).
+
+This stage is being built (issue #3). What stands: per-record linkage features
+(`features`), the Splink model and scoring (`linkage`), and the clustering, identity
+and certainty algorithms (`cluster`, `identity`, `certainty`). The `nomina resolve`
+command that runs them over the store comes next.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from nomina.resolve.features import FEATURE_COLUMNS, feature_row, iter_record_fields
+from nomina.resolve.linkage import ScoredPair, train_and_score
+from nomina.store import Store
+
+__all__ = ["FEATURE_COLUMNS", "ScoredPair", "build_features", "train_and_score"]
+
+
+def build_features(store: Store) -> pd.DataFrame:
+    """One row of linkage features per stored record (names normalised once, here)."""
+    rows = [feature_row(fields) for fields in iter_record_fields(store)]
+    return pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))

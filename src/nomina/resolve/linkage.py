@@ -1,11 +1,13 @@
 """Probabilistic linkage on Splink: the only module that imports Splink.
 
-The model compares names part by part through cross-script keys (any romanisation
-skeleton of a family-name token of one record meeting one of the other's), partial
-birth dates level by level (day/month swaps, year ± 1), citizenship, document and
-service numbers, and unit. Term-frequency adjustment on the family key makes a shared
-"Kim" or "Thapa" count for less than a shared rare name. Parameters are trained by EM
-without labels, and the trained model is returned as JSON to be kept with the run.
+Names are compared by `nomina.names.compare_names` (part by part, across scripts),
+which the engine calls per candidate pair and bins into levels; partial birth dates
+level by level (precision kept, day/month swaps, year ± 1); citizenship, document and
+service numbers, and unit exactly. Term-frequency adjustment on the family key makes a
+shared "Kim" or "Thapa" count for less than a shared rare name. Candidate pairs come
+from blocking on documents, on any shared name key with the birth year, and on any two
+shared name parts in any order (`features`). Parameters are trained by EM without
+labels, m probabilities get a floor, and the model is returned as JSON for the run.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
+from nomina.names import compare_names
 
 ENGINES = ("duckdb",)
 
@@ -30,34 +34,36 @@ class ScoredPair:
     contributions: dict[str, dict[str, Any]]
 
 
+NAME_SCORE_FUNCTION = "nomina_name_score"
+
+
+def _name_score(left: str, right: str) -> float:
+    return compare_names(left, right)
+
+
 def _name_comparison() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
+    def at_least(score: float, label: str) -> Any:
+        sql = f'{NAME_SCORE_FUNCTION}("name_l", "name_r") >= {score}'
+        return cll.CustomLevel(sql, label_for_charts=label)
+
+    # Names are compared part by part across scripts by nomina.names (a function the
+    # engine calls per candidate pair), then binned into levels EM can weigh.
     return cl.CustomComparison(
         output_column_name="name",
         comparison_levels=[
-            cll.NullLevel("name_keys"),
-            cll.And(
-                cll.ArrayIntersectLevel("family_keys", 1), cll.ArrayIntersectLevel("given_keys", 1)
-            ).configure(label_for_charts="family and given names agree"),
-            cll.ArrayIntersectLevel("name_keys", 2).configure(
-                label_for_charts="two name parts agree, in another order"
+            cll.NullLevel("name"),
+            # Splink adjusts for term frequency against an exact-match level on the same
+            # column: a shared "kim" or "thapa" says less than a shared rare family name.
+            at_least(0.95, "names agree").configure(tf_adjustment_column="family_key"),
+            cll.ExactMatchLevel("family_key").configure(
+                label_for_charts="family name agrees, given names differ"
             ),
-            # Splink adjusts for term frequency on an exact-match level: a shared
-            # "kim" or "thapa" says less than a shared rare family name.
-            cll.ExactMatchLevel("family_key", term_frequency_adjustments=True).configure(
-                label_for_charts="family name agrees (weighed by its frequency)"
-            ),
-            cll.ArrayIntersectLevel("family_keys", 1).configure(
-                label_for_charts="family name agrees in another spelling"
-            ),
-            cll.ArrayIntersectLevel("name_keys", 1).configure(
-                label_for_charts="one name part agrees"
-            ),
-            cll.JaroWinklerLevel("family_key", 0.88).configure(
-                label_for_charts="family names similar"
-            ),
+            at_least(0.85, "names agree closely"),
+            at_least(0.7, "names similar"),
+            at_least(0.5, "names partly agree"),
             cll.ElseLevel(),
         ],
     )
@@ -130,9 +136,14 @@ def _database(engine: str) -> Any:
     # Spark (for registers beyond one machine) comes with the resolve CLI; DuckDB runs
     # in process and needs no server.
     if engine == "duckdb":
+        import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI()
+        connection = duckdb.connect()
+        connection.create_function(
+            NAME_SCORE_FUNCTION, _name_score, ["VARCHAR", "VARCHAR"], "DOUBLE", side_effects=False
+        )
+        return DuckDBAPI(connection)
     raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
 
 
@@ -154,7 +165,7 @@ def train_and_score(
     database = _database(engine)
     linker = Linker(database.register(features), build_settings())
     say("estimate u by random sampling")
-    linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=3e5, seed=1)
     say("estimate the share of matches")
     linker.training.estimate_probability_two_random_records_match(
         [block_on("document_number"), block_on("family_key", "given_key", "birth_year")], recall=0.7

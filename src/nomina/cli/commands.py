@@ -274,6 +274,22 @@ def demo_command(
     )
     if any(isinstance(o, str) for o in outcomes):
         raise typer.Exit(1)
+    stdout.print("4. resolve records into persons")
+    from nomina.resolve.run import resolve_register
+    from nomina.stats import headline_figures
+
+    with stderr.status("resolving") as status:
+        result = resolve_register(store, progress=lambda step: status.update(step))
+    levels = ", ".join(
+        f"{result.certainty.get(level, 0):,} {level}"
+        for level in ("confirmed", "probable", "possible")
+    )
+    stdout.print(
+        f"   {result.records:,} records → {result.persons:,} persons ({levels}); "
+        f"{result.splits} chains split ({result.seconds:.0f} s)",
+        highlight=False,
+    )
+    stdout.print(headline_figures(store).sentence(), highlight=False)
 
 
 names_app = typer.Typer(help="Names across scripts.", no_args_is_help=True)
@@ -298,3 +314,66 @@ def names_compare(
             compare_csv(handle, sys.stdout)
     except (ValueError, UnicodeDecodeError) as error:
         raise ingest.IngestError(source, str(error)) from None
+
+
+@app.command("resolve")
+@user_errors
+def resolve_command(
+    context: typer.Context,
+    threshold: float = typer.Option(
+        0.9, min=0.0, max=1.0, help="Match probability from which two records are one person."
+    ),
+    as_json: bool = JSON,
+) -> None:
+    """Resolve all records into persons: link, cluster, keep ids stable, assess certainty."""
+    from nomina.resolve.run import resolve_register
+    from nomina.stats import headline_figures
+
+    store = store_from(context)
+    with stderr.status("resolving") as status:
+        try:
+            result = resolve_register(
+                store, threshold=threshold, progress=lambda step: status.update(step)
+            )
+        except ValueError as error:
+            raise ingest.IngestError(store.describe(), str(error)) from None
+    if as_json:
+        print(json.dumps(asdict(result), indent=2))
+        return
+    levels = ", ".join(
+        f"{result.certainty.get(level, 0):,} {level}"
+        for level in ("confirmed", "probable", "possible")
+    )
+    stdout.print(
+        f"run {result.run_id}: {result.records:,} records, {result.pairs:,} scored pairs → "
+        f"{result.persons:,} persons ({levels}); {result.splits} chains split; {result.seconds:.1f} s",
+        highlight=False,
+    )
+    stdout.print(headline_figures(store).sentence(), highlight=False)
+
+
+@app.command("person")
+@user_errors
+def person_command(
+    context: typer.Context, person_id: int = typer.Argument(...), as_json: bool = JSON
+) -> None:
+    """One person: records side by side with source and reliability, certainty reasons, lineage."""
+    from nomina.resolve.person import PERSON_RECORD_COLUMNS, describe_person
+
+    person = describe_person(store_from(context), person_id)
+    if person is None:
+        fail(f"no person {person_id}")
+        raise typer.Exit(1)
+    if as_json:
+        print(json.dumps(person, ensure_ascii=False, indent=2, default=str))
+        return
+    state = " (retired: merged into another person)" if person["retired"] else ""
+    stdout.print(f"person {person['id']}: {person['certainty']}{state}", highlight=False)
+    for reason in person["reasons"]:
+        stdout.print(f"  · {reason}", highlight=False)
+    emit(person["records"], PERSON_RECORD_COLUMNS, as_json=False, as_csv=False, title="Records")
+    for event in person["lineage"]:
+        stdout.print(
+            f"  run {event['run']}: {event['kind']} {event['person_id']} {event['other_ids'] or ''}",
+            highlight=False,
+        )

@@ -1,9 +1,10 @@
 """Resolve: records → persons (linkage on Splink, clustering with constraints, stable ids).
 
-This stage is being built (issue #3). What stands: per-record linkage features
-(`features`), the Splink model and scoring (`linkage`), and the clustering, identity
-and certainty algorithms (`cluster`, `identity`, `certainty`). The `nomina resolve`
-command that runs them over the store comes next.
+A full run (`run.resolve_register`, `nomina resolve`): per-record linkage features
+(`features`), the Splink model and scoring (`linkage`), clustering with must/cannot-links
+and a guard against chaining (`cluster`), stable person ids with lineage (`identity`),
+certainty from a written policy (`certainty`, `certainty.yaml`); `person` shows one.
+Still to come (issue #3): incremental runs, the review queue, Spark.
 """
 
 from __future__ import annotations

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 import typer
+from rich.table import Table
 
 from nomina import ingest
 from nomina.cli import app, store_from, user_errors
@@ -275,21 +276,7 @@ def demo_command(
     if any(isinstance(o, str) for o in outcomes):
         raise typer.Exit(1)
     stdout.print("4. resolve records into persons")
-    from nomina.resolve.run import resolve_register
-    from nomina.stats import headline_figures
-
-    with stderr.status("resolving") as status:
-        result = resolve_register(store, progress=lambda step: status.update(step))
-    levels = ", ".join(
-        f"{result.certainty.get(level, 0):,} {level}"
-        for level in ("confirmed", "probable", "possible")
-    )
-    stdout.print(
-        f"   {result.records:,} records → {result.persons:,} persons ({levels}); "
-        f"{result.splits} chains split ({result.seconds:.0f} s)",
-        highlight=False,
-    )
-    stdout.print(headline_figures(store).sentence(), highlight=False)
+    _resolve_and_report(store, threshold=None, indent="   ")
 
 
 names_app = typer.Typer(help="Names across scripts.", no_args_is_help=True)
@@ -326,14 +313,22 @@ def resolve_command(
     as_json: bool = JSON,
 ) -> None:
     """Resolve all records into persons: link, cluster, keep ids stable, assess certainty."""
-    from nomina.resolve.run import resolve_register
+    _resolve_and_report(store_from(context), threshold=threshold, as_json=as_json)
+
+
+def _resolve_and_report(
+    store: Store, *, threshold: float | None, as_json: bool = False, indent: str = ""
+) -> None:
+    """Run a resolution with a spinner on stderr; print its summary and the headline."""
+    from nomina.resolve.run import DEFAULT_THRESHOLD, resolve_register
     from nomina.stats import headline_figures
 
-    store = store_from(context)
     with stderr.status("resolving") as status:
         try:
             result = resolve_register(
-                store, threshold=threshold, progress=lambda step: status.update(step)
+                store,
+                threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                progress=lambda step: status.update(step),
             )
         except ValueError as error:
             raise ingest.IngestError(store.describe(), str(error)) from None
@@ -345,8 +340,8 @@ def resolve_command(
         for level in ("confirmed", "probable", "possible")
     )
     stdout.print(
-        f"run {result.run_id}: {result.records:,} records, {result.pairs:,} scored pairs → "
-        f"{result.persons:,} persons ({levels}); {result.splits} chains split; {result.seconds:.1f} s",
+        f"{indent}run {result.run_id}: {result.records:,} records, {result.pairs:,} scored pairs → "
+        f"{result.persons:,} persons ({levels}); {result.splits} chains split; {result.seconds:.0f} s",
         highlight=False,
     )
     stdout.print(headline_figures(store).sentence(), highlight=False)
@@ -371,9 +366,22 @@ def person_command(
     stdout.print(f"person {person['id']}: {person['certainty']}{state}", highlight=False)
     for reason in person["reasons"]:
         stdout.print(f"  · {reason}", highlight=False)
-    emit(person["records"], PERSON_RECORD_COLUMNS, as_json=False, as_csv=False, title="Records")
+    stdout.print(_side_by_side(person["records"], PERSON_RECORD_COLUMNS))
     for event in person["lineage"]:
         stdout.print(
             f"  run {event['run']}: {event['kind']} {event['person_id']} {event['other_ids'] or ''}",
             highlight=False,
         )
+
+
+def _side_by_side(rows: list[dict], fields: tuple[str, ...]) -> Table:
+    """Records as columns, fields as rows: how a reviewer compares them."""
+    table = Table(title="Records", show_lines=False)
+    table.add_column("field", style="bold")
+    for row in rows:
+        table.add_column(f"record {row['record_id']}", overflow="fold")
+    for name in fields[1:]:
+        values = ["" if row.get(name) is None else str(row.get(name)) for row in rows]
+        if any(values):
+            table.add_row(name, *values)
+    return table

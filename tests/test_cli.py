@@ -125,3 +125,19 @@ def test_names_compare_adds_a_score_column(tmp_path):
     wrong.write_text("a,b\nx,y\n", encoding="utf-8")
     refused = invoke("names", "compare", str(wrong))
     assert refused.exit_code == 1 and "left" in refused.stderr
+
+
+def test_resolve_then_person_and_unknown_person(db, tmp_path):
+    assert (
+        invoke("synth", "--out", str(tmp_path / "w"), "--persons", "300", "--seed", "4").exit_code
+        == 0
+    )
+    assert invoke("ingest", str(tmp_path / "w")).exit_code == 0
+    resolved = invoke("resolve", "--json")
+    assert resolved.exit_code == 0, resolved.output
+    result = json.loads(resolved.stdout)
+    assert 0 < result["persons"] <= result["records"]
+    shown = invoke("person", "1")
+    assert shown.exit_code == 0 and "record " in shown.stdout and "field" in shown.stdout
+    missing = invoke("person", "999999")
+    assert missing.exit_code == 1 and "no person 999999" in missing.stderr

@@ -44,19 +44,15 @@ def written_name(fields: dict) -> str:
 
 def load_records(world: Path, workdir: Path) -> list[tuple[str, str, str]]:
     """(person_id, source, name) for every stored record of the world."""
-    from nomina.ingest import find_source_files, ingest_file, load_source_config
     from nomina.store import open_store
     from nomina.store.schema import batches, record_fields, records
+    from nomina.synth.truth import ingest_world, true_person_of_records
 
     store = open_store(f"sqlite:///{workdir / 'names.db'}")
-    for data, config in find_source_files(world)[0]:
-        ingest_file(store, data, load_source_config(config))
-    truth = {}
-    with (world / "truth.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            truth[(row["source"], int(row["row_number"]))] = row["person_id"]
+    ingest_world(store, world)
+    person_of = true_person_of_records(store, world)
     query = (
-        select(batches.c.file_name, records.c.row_number, record_fields)
+        select(batches.c.file_name, record_fields)
         .join(records, records.c.batch_id == batches.c.id)
         .join(record_fields, record_fields.c.record_id == records.c.id)
     )
@@ -66,7 +62,7 @@ def load_records(world: Path, workdir: Path) -> list[tuple[str, str, str]]:
             source = Path(row["file_name"]).stem
             name = written_name(row)
             if name:
-                rows.append((truth[(source, row["row_number"])], source, name))
+                rows.append((person_of[row["record_id"]], source, name))
     return rows
 
 

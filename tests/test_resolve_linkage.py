@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
-from sqlalchemy import select
 
-from nomina.ingest import find_source_files, ingest_file, load_source_config
 from nomina.resolve import build_features, train_and_score
 from nomina.resolve.features import feature_row
-from nomina.store.schema import batches, records
 from nomina.synth import write_world
+from nomina.synth.truth import ingest_world, true_person_of_records
 
 
 def test_name_keys_meet_across_scripts():
@@ -39,17 +34,8 @@ def linked_world(tmp_path_factory):
     folder = tmp_path_factory.mktemp("world")
     write_world(folder, persons=1_500, seed=11)
     store = open_store(f"sqlite:///{folder / 'register.db'}")
-    for data, config in find_source_files(folder)[0]:
-        ingest_file(store, data, load_source_config(config))
-    truth = {}
-    with (folder / "truth.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            truth[(row["source"], int(row["row_number"]))] = row["person_id"]
-    with store.engine.connect() as connection:
-        query = select(records.c.id, records.c.row_number, batches.c.file_name).join(batches)
-        person_of = {
-            r.id: truth[(Path(r.file_name).stem, r.row_number)] for r in connection.execute(query)
-        }
+    ingest_world(store, folder)
+    person_of = true_person_of_records(store, folder)
     pairs, model = train_and_score(build_features(store))
     yield list(pairs), model, person_of
     store.dispose()

@@ -7,7 +7,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from nomina.ingest import find_source_files, ingest_file, load_source_config
 from nomina.resolve.person import describe_person
 from nomina.resolve.run import resolve_register
 from nomina.stats import headline_figures
@@ -21,6 +20,7 @@ from nomina.store.schema import (
     records,
 )
 from nomina.synth import write_world
+from nomina.synth.truth import ingest_world
 
 
 @pytest.fixture(scope="module")
@@ -28,8 +28,7 @@ def resolved(tmp_path_factory):
     folder = tmp_path_factory.mktemp("world")
     write_world(folder, persons=1_200, seed=21)
     store = open_store(f"sqlite:///{folder / 'register.db'}")
-    for data, config in find_source_files(folder)[0]:
-        ingest_file(store, data, load_source_config(config))
+    ingest_world(store, folder)
     first = resolve_register(store)
     yield store, first
     store.dispose()

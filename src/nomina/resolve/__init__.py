@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nomina.resolve.features import FEATURE_COLUMNS, feature_row, iter_record_fields
+from nomina.resolve.features import FEATURE_COLUMNS, features_frame, iter_record_fields
 from nomina.resolve.linkage import ScoredPair, train_and_score
 from nomina.store import Store
 
@@ -20,5 +20,4 @@ __all__ = ["FEATURE_COLUMNS", "ScoredPair", "build_features", "train_and_score"]
 
 def build_features(store: Store) -> pd.DataFrame:
     """One row of linkage features per stored record (names normalised once, here)."""
-    rows = [feature_row(fields) for fields in iter_record_fields(store)]
-    return pd.DataFrame(rows, columns=list(FEATURE_COLUMNS))
+    return features_frame(iter_record_fields(store))

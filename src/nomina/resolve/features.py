@@ -7,11 +7,12 @@ plain keys in SQL and never calls Python per pair.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import pandas as pd
 from sqlalchemy import select
 
 from nomina.names import parse_name, romanisations, skeleton
@@ -147,3 +148,8 @@ def iter_record_fields(store: Store, *, after_record_id: int = 0) -> Iterator[di
         result = connection.execution_options(stream_results=True, yield_per=10_000).execute(query)
         for row in result.mappings():
             yield dict(row)
+
+
+def features_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
+    """One row of linkage features per record's parsed fields (names normalised once)."""
+    return pd.DataFrame([feature_row(fields) for fields in rows], columns=list(FEATURE_COLUMNS))

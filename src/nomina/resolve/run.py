@@ -15,13 +15,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import Connection, func, select
 
 from nomina.names import compare_names
 from nomina.resolve.certainty import RecordEvidence, assess_certainty, load_policy
 from nomina.resolve.cluster import Judgement, Pair, RecordFacts, cluster_records
-from nomina.resolve.features import FEATURE_COLUMNS, feature_row, iter_record_fields
+from nomina.resolve.features import features_frame, iter_record_fields
 from nomina.resolve.identity import assign_person_ids
 from nomina.resolve.linkage import ScoredPair, train_and_score
 from nomina.settings import current_actor
@@ -67,7 +66,7 @@ def resolve_register(
     say = progress or (lambda _step: None)
     say("normalise records")
     rows = list(iter_record_fields(store))
-    features = pd.DataFrame([feature_row(fields) for fields in rows], columns=list(FEATURE_COLUMNS))
+    features = features_frame(rows)
     if features.empty:
         raise ValueError("the register has no records yet: ingest sources first")
     scored, model = train_and_score(features, engine=engine, progress=say)

@@ -66,3 +66,6 @@ FIELDS: Final = (
 
 # A record must carry at least one of these to be about someone identifiable.
 IDENTIFYING_FIELDS: Final = NAME_FIELDS + IDENTIFIER_FIELDS
+
+# A reviewer's verdict on two records (a judgement); `unsure` changes nothing in resolution.
+VERDICTS: Final = ("same", "different", "unsure")

@@ -69,4 +69,4 @@ def main() -> None:
         sys.exit(2)
 
 
-from nomina.cli import commands  # noqa: E402, F401 - registers the commands on `app`
+from nomina.cli import commands, review  # noqa: E402, F401 - registers the commands on `app`

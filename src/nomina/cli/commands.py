@@ -8,11 +8,10 @@ from dataclasses import asdict
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from nomina import ingest
 from nomina.cli import app, store_from, user_errors
-from nomina.cli.output import emit, fail, stderr, stdout
+from nomina.cli.output import emit, fail, side_by_side, stderr, stdout
 from nomina.cli.progress import progress_bar
 from nomina.ingest.records import RECORD_COLUMNS, iter_records
 from nomina.ingest.summary import SOURCE_COLUMNS, list_sources, summarise_register
@@ -366,22 +365,9 @@ def person_command(
     stdout.print(f"person {person['id']}: {person['certainty']}{state}", highlight=False)
     for reason in person["reasons"]:
         stdout.print(f"  · {reason}", highlight=False)
-    stdout.print(_side_by_side(person["records"], PERSON_RECORD_COLUMNS))
+    stdout.print(side_by_side(person["records"], PERSON_RECORD_COLUMNS))
     for event in person["lineage"]:
         stdout.print(
             f"  run {event['run']}: {event['kind']} {event['person_id']} {event['other_ids'] or ''}",
             highlight=False,
         )
-
-
-def _side_by_side(rows: list[dict], fields: tuple[str, ...]) -> Table:
-    """Records as columns, fields as rows: how a reviewer compares them."""
-    table = Table(title="Records", show_lines=False)
-    table.add_column("field", style="bold")
-    for row in rows:
-        table.add_column(f"record {row['record_id']}", overflow="fold")
-    for name in fields[1:]:
-        values = ["" if row.get(name) is None else str(row.get(name)) for row in rows]
-        if any(values):
-            table.add_row(name, *values)
-    return table

@@ -43,6 +43,32 @@ def emit(
     stdout.print(table)
 
 
+def side_by_side(
+    rows: list[dict[str, Any]],
+    fields: Sequence[str],
+    *,
+    title: str = "Records",
+    mark_differences: bool = False,
+) -> Table:
+    """Records as columns, fields as rows: how a reviewer compares them.
+
+    `fields[0]` names the column headers (the record id); empty rows are left out.
+    With `mark_differences`, a field the records give differently is shown in yellow.
+    """
+    table = Table(title=title, show_lines=False)
+    table.add_column("field", style="bold")
+    for row in rows:
+        table.add_column(f"record {row[fields[0]]}", overflow="fold")
+    for name in fields[1:]:
+        values = ["" if row.get(name) is None else str(row.get(name)) for row in rows]
+        if any(values):
+            differ = mark_differences and len({value for value in values if value}) > 1
+            # Text, not str: a value like "[red]" is data, never Rich markup.
+            cells = [Text(value) for value in values]
+            table.add_row(name, *cells, style="yellow" if differ else None)
+    return table
+
+
 def fail(message: str) -> None:
     """A user error: one clear line on stderr (no traceback)."""
     stderr.print(Text.assemble(("error: ", "bold red"), message), highlight=False, soft_wrap=True)

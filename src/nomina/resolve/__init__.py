@@ -4,7 +4,8 @@ A full run (`run.resolve_register`, `nomina resolve`): per-record linkage featur
 (`features`), the Splink model and scoring (`linkage`), clustering with must/cannot-links
 and a guard against chaining (`cluster`), stable person ids with lineage (`identity`),
 certainty from a written policy (`certainty`, `certainty.yaml`); `person` shows one.
-Still to come (issue #3): incremental runs, the review queue, Spark.
+`review` (`nomina review`) ranks the uncertain pairs and records reviewers' judgements,
+which the next run follows. Still to come (issue #3): incremental runs, Spark.
 """
 
 from __future__ import annotations

@@ -1,14 +1,16 @@
 """One person as a reviewer sees it: its records side by side, certainty reasons, lineage.
 
-Reading a person is reading personal data, so every read is audited.
+Reading a person is reading personal data, so every read is audited. `record_details`
+(records with provenance, fields and events) is shared with the review queue.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import Connection, or_, select
 
 from nomina.settings import current_actor
 from nomina.store import Store
@@ -40,35 +42,10 @@ def describe_person(
         )
         if person is None:
             return None
-        rows = (
-            connection.execute(
-                select(
-                    records.c.id.label("record_id"),
-                    sources.c.title.label("source"),
-                    sources.c.reliability,
-                    batches.c.file_name.label("file"),
-                    records.c.row_number.label("row"),
-                    record_fields,
-                )
-                .join(person_records, person_records.c.record_id == records.c.id)
-                .join(record_fields, record_fields.c.record_id == records.c.id)
-                .join(sources, sources.c.id == records.c.source_id)
-                .join(batches, batches.c.id == records.c.batch_id)
-                .where(person_records.c.person_id == person_id)
-                .order_by(records.c.id)
-            )
-            .mappings()
-            .all()
-        )
-        events: dict[int, list[str]] = {}
-        for event in connection.execute(
-            select(record_events).where(
-                record_events.c.record_id.in_([r["record_id"] for r in rows])
-            )
-        ).mappings():
-            events.setdefault(event["record_id"], []).append(
-                f"{event['kind']} {event['date'] or '(no date)'}"
-            )
+        record_ids = connection.execute(
+            select(person_records.c.record_id).where(person_records.c.person_id == person_id)
+        ).scalars()
+        rows = record_details(connection, record_ids)
         lineage = (
             connection.execute(
                 select(person_lineage)
@@ -99,13 +76,7 @@ def describe_person(
         "certainty": person["certainty"],
         "reasons": json.loads(person["certainty_reasons"]),
         "retired": bool(person["retired"]),
-        "records": [
-            {
-                **{name: row.get(name) for name in PERSON_RECORD_COLUMNS if name != "events"},
-                "events": "; ".join(events.get(row["record_id"], [])),
-            }
-            for row in rows
-        ],
+        "records": rows,
         "lineage": [
             {
                 "run": e["run_id"],
@@ -117,3 +88,55 @@ def describe_person(
             for e in lineage
         ],
     }
+
+
+# Bound parameters per IN list: well under SQLite's limit, and PostgreSQL's.
+_CHUNK = 500
+
+
+def record_details(connection: Connection, record_ids: Iterable[int]) -> list[dict[str, Any]]:
+    """Records by id, each as PERSON_RECORD_COLUMNS: source, file, row, fields, events.
+
+    Shows personal data: the caller audits the read, in the same transaction.
+    """
+    ids = sorted(set(record_ids))
+    rows: list[dict[str, Any]] = []
+    for start in range(0, len(ids), _CHUNK):
+        rows.extend(_details_of(connection, ids[start : start + _CHUNK]))
+    return rows
+
+
+def _details_of(connection: Connection, ids: list[int]) -> list[dict[str, Any]]:
+    rows = (
+        connection.execute(
+            select(
+                records.c.id.label("record_id"),
+                sources.c.title.label("source"),
+                sources.c.reliability,
+                batches.c.file_name.label("file"),
+                records.c.row_number.label("row"),
+                record_fields,
+            )
+            .join(record_fields, record_fields.c.record_id == records.c.id)
+            .join(sources, sources.c.id == records.c.source_id)
+            .join(batches, batches.c.id == records.c.batch_id)
+            .where(records.c.id.in_(ids))
+            .order_by(records.c.id)
+        )
+        .mappings()
+        .all()
+    )
+    events: dict[int, list[str]] = {}
+    for event in connection.execute(
+        select(record_events).where(record_events.c.record_id.in_(ids)).order_by(record_events.c.id)
+    ).mappings():
+        events.setdefault(event["record_id"], []).append(
+            f"{event['kind']} {event['date'] or '(no date)'}"
+        )
+    return [
+        {
+            **{name: row.get(name) for name in PERSON_RECORD_COLUMNS if name != "events"},
+            "events": "; ".join(events.get(row["record_id"], [])),
+        }
+        for row in rows
+    ]

@@ -46,7 +46,14 @@ def test_linkage_scores_pairs_with_explanations(linked_world):
     assert pairs and '"comparisons"' in model
     pair = pairs[0]
     assert pair.left < pair.right and 0.0 <= pair.probability <= 1.0
-    assert set(pair.contributions) >= {"name", "birth_date", "citizenship", "document_number"}
+    assert set(pair.contributions) >= {
+        "family_name",
+        "given_name",
+        "birth_year",
+        "birth_day",
+        "citizenship",
+        "document_number",
+    }
 
 
 def test_confident_pairs_are_mostly_true(linked_world):

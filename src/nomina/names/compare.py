@@ -149,6 +149,18 @@ def _agreement(left: str, right: str) -> float:
     return agreement
 
 
+# The Arabic definite article, also as assimilated before sun letters (at-Tamimi,
+# ad-Din, ash-Shami) and in Russian transcription (аль-, ат-, аш-): lists keep or drop it.
+_ARTICLES = frozenset(
+    "al el ad ar as ash at ath az an adh ud ul аль ал эль ад ар ас аш ат аз ан".split()
+)
+
+
+def _without_article(token: str) -> str:
+    head, dash, rest = token.partition("-")
+    return rest if dash and rest and head.casefold() in _ARTICLES else token
+
+
 # A unit: (token, group "G"/"F"/"P", weight).
 _Unit = tuple[str, str, float]
 
@@ -164,7 +176,7 @@ def _units(name: ParsedName, joined: bool = False) -> tuple[_Unit, ...]:
                 given.append(part)
     if joined and len(given) > 1:
         given = [_JOIN.join(given)]
-    family = [p for t in name.family for p in t.split("-") if p]
+    family = [p for t in name.family for p in _without_article(t).split("-") if p]
     patronymic = [p for t in name.patronymic if not is_marker(t) for p in t.split("-") if p]
     units = [(t, "G", 1.0 if i == 0 else 0.7) for i, t in enumerate(given)]
     units += [(t, "F", 1.0 if i == 0 else 0.7) for i, t in enumerate(family)]
@@ -246,18 +258,61 @@ def compare_names(left: str | ParsedName, right: str | ParsedName) -> float:
     return _compare_parsed(a, b)
 
 
+@lru_cache(maxsize=1 << 18)
+def unit_keys(token: str) -> frozenset[str]:
+    """Keys under which one name unit fully agrees with another, as plain strings a
+    database can intersect: the skeletons of its first few romanisations (Ри → ri, li, i;
+    Lee → li, i, rhi: they meet on li) and, for names of five letters or more, "s:" +
+    rigour's name symbols (Mohammed ~ Muhammad). Initials have none."""
+    info = _token(token)
+    if info.initial:
+        return frozenset()
+    out = {k for k in info.fuzzy if not k.startswith("\x00")}
+    # The article written joined (Alahmad, Eltamimi) keys as the name without it.
+    out.update(k[2:] for k in list(out) if k.startswith(("al", "el")) and len(k) >= 7)
+    if len(info.fuzzy[0]) >= 5:
+        out.update("s:" + symbol for symbol in info.symbols)
+    return frozenset(out)
+
+
+def unit_skeletons(token: str) -> tuple[str, ...]:
+    """Skeletons of a unit's first few romanisations, the most usual reading first."""
+    return tuple(k for k in _token(token).fuzzy if not k.startswith("\x00"))
+
+
+@lru_cache(maxsize=1 << 18)
+def unit_consonants(token: str) -> frozenset[str]:
+    """Consonant keys of three consonants or more (محمد ~ Muhammad: mhmd; Toshv ~ Toshev):
+    weaker agreement than `unit_keys`, what an unvowelled script or a dropped vowel leaves."""
+    info = _token(token)
+    return frozenset() if info.initial else frozenset(c for c in info.consonants if len(c) >= 3)
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A name's units by role, in written order (hyphenated parts split, Hangul given
+    names one unit per syllable), as `compare_names` pairs them."""
+
+    given: tuple[str, ...]
+    family: tuple[str, ...]
+    patronymic: tuple[str, ...]
+
+
+def name_parts(name: ParsedName) -> NameParts:
+    groups: dict[str, list[str]] = {"G": [], "F": [], "P": []}
+    for token, group, _ in _units(name):
+        groups[group].append(token)
+    return NameParts(tuple(groups["G"]), tuple(groups["F"]), tuple(groups["P"]))
+
+
 @lru_cache(maxsize=1 << 16)
 def name_keys(text: str) -> frozenset[str]:
-    """Blocking keys of a name: for each of its units (initials left out), the skeletons of
-    its first few romanisations (Ри → ri, li, i; Lee → li, i, rhi: they meet on li), and
-    "c:" + the consonant key where it has three consonants or more (محمد ~ Muhammad)."""
+    """Blocking keys of a name: the `unit_keys` of all its units, and the consonant keys
+    of three consonants or more of every unit (Toshev ~ Toshv), looser than agreement."""
     out: set[str] = set()
     for token, _, _ in _units(parse_name(text)):
-        info = _token(token)
-        if info.initial:
-            continue
-        out.update(k for k in info.fuzzy if not k.startswith("\x00"))
-        out.update("c:" + c for c in info.consonants if len(c) >= 3)
+        out |= unit_keys(token)
+        out.update("c:" + c for c in unit_consonants(token))
     return frozenset(out)
 
 

@@ -1,21 +1,29 @@
 """What linkage compares: one row per record, names as cross-script keys.
 
-Each record is normalised once here (names parsed into parts, every part turned into
-the skeletons of all its plausible romanisations), so the linkage engine compares
-plain keys in SQL and never calls Python per pair.
+Each record is normalised once here: its name parsed into units by role (family, given,
+patronymic), every unit turned into the keys under which `nomina.names` says two units
+agree (`unit_keys`: skeletons of its plausible romanisations, name symbols) and its
+consonant keys (`unit_consonants`). The linkage engine then compares plain arrays in SQL
+(do two records share a family key? a first given key?) and never calls Python per pair.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import select
 
-from nomina.names import parse_name, romanisations, skeleton
+from nomina.names import (
+    name_parts,
+    parse_name,
+    skeleton,
+    unit_consonants,
+    unit_keys,
+    unit_skeletons,
+)
 from nomina.store import Store
 from nomina.store.schema import record_fields, records, sources
 
@@ -25,11 +33,18 @@ FEATURE_COLUMNS = (
     "name",
     "family_keys",
     "given_keys",
+    "first_given_keys",
+    "other_given_keys",
+    "patronymic_keys",
+    "family_consonants",
+    "given_consonants",
     "name_keys",
     "name_pairs",
     "family_key",
     "given_key",
-    "birth_date",
+    "given_name_key",
+    "family_stub",
+    "given_initial",
     "birth_year",
     "birth_month",
     "birth_day",
@@ -37,24 +52,24 @@ FEATURE_COLUMNS = (
     "document_number",
     "service_number",
     "military_unit",
+    "birth_place",
 )
+# Columns holding lists of keys (None when the record has none).
+ARRAY_COLUMNS = tuple(c for c in FEATURE_COLUMNS if c.endswith(("_keys", "_consonants", "_pairs")))
 
 
-@lru_cache(maxsize=1 << 17)
-def token_keys(token: str) -> tuple[str, ...]:
-    """Skeletons of every plausible romanisation of one name token, sorted."""
-    keys = {skeleton(spelling) for spelling in romanisations(token)}
-    return tuple(sorted(key for key in keys if key))
+def _keys(units: tuple[str, ...]) -> list[str] | None:
+    return sorted({key for unit in units for key in unit_keys(unit)}) or None
 
 
-def _keys(tokens: tuple[str, ...]) -> list[str]:
-    return sorted({key for token in tokens for key in token_keys(token)})
+def _consonants(units: tuple[str, ...]) -> list[str] | None:
+    return sorted({key for unit in units for key in unit_consonants(unit)}) or None
 
 
-def _pairs(tokens: tuple[str, ...]) -> list[str]:
-    """Order-free keys of every two name parts ("margus|pavlov"): two records that share
-    two parts in any order and any script meet in one block, birth date or not."""
-    keyed = [token_keys(token) for token in dict.fromkeys(tokens)]
+def _pairs(units: tuple[str, ...]) -> list[str] | None:
+    """Order-free keys of every two name units ("margus|pavlov"): two records that share
+    two units in any order and any script meet in one block, birth date or not."""
+    keyed = [unit_skeletons(unit)[:2] for unit in dict.fromkeys(units)]
     found = {
         "|".join(sorted((a, b)))
         for i, first in enumerate(keyed)
@@ -63,19 +78,31 @@ def _pairs(tokens: tuple[str, ...]) -> list[str]:
         for b in second
         if a != b
     }
-    return sorted(found)
+    return sorted(found) or None
+
+
+def _representative(units: tuple[str, ...]) -> str | None:
+    """One key for the first unit, its most usual reading: what fuzzy comparisons and
+    term frequencies use."""
+    keys = unit_skeletons(units[0]) if units else ()
+    return keys[0] if keys else None
 
 
 @dataclass(frozen=True)
 class RecordNameKeys:
-    name: str
-    family_keys: list[str]
-    given_keys: list[str]
-    patronymic_keys: list[str]
-    pairs: list[str]
-    # One representative key per part, for blocking: the smallest of the first token's.
+    name: str | None
+    family_keys: list[str] | None
+    given_keys: list[str] | None
+    first_given_keys: list[str] | None
+    other_given_keys: list[str] | None
+    patronymic_keys: list[str] | None
+    family_consonants: list[str] | None
+    given_consonants: list[str] | None
+    name_keys: list[str] | None
+    pairs: list[str] | None
     family_key: str | None
     given_key: str | None
+    given_name_key: str | None
 
 
 def name_features(fields: dict[str, Any]) -> RecordNameKeys:
@@ -86,28 +113,43 @@ def name_features(fields: dict[str, Any]) -> RecordNameKeys:
         patronymic=fields.get("patronymic"),
         citizenship=fields.get("citizenship"),
     )
-    family_keys, given_keys = _keys(parsed.family), _keys(parsed.given)
-    # A father's name is part of how a person is named (Eldiyar in "Nursultan Eldiyar uulu").
-    patronymic_keys = _keys(parsed.patronymic)
-    first_family = token_keys(parsed.family[0]) if parsed.family else ()
-    first_given = token_keys(parsed.given[0]) if parsed.given else ()
+    parts = name_parts(parsed)
+    every = parts.family + parts.given + parts.patronymic
     return RecordNameKeys(
-        name=parsed.original,
-        family_keys=family_keys,
-        given_keys=given_keys,
-        patronymic_keys=patronymic_keys,
-        pairs=_pairs(parsed.family + parsed.given + parsed.patronymic),
-        family_key=first_family[0] if first_family else None,
-        given_key=first_given[0] if first_given else None,
+        name=parsed.original or None,
+        family_keys=_keys(parts.family),
+        given_keys=_keys(parts.given),
+        first_given_keys=_keys(parts.given[:1]),
+        other_given_keys=_keys(parts.given[1:]),
+        # A father's name is part of how a person is named (Eldiyar in "Nursultan Eldiyar uulu").
+        patronymic_keys=_keys(parts.patronymic),
+        family_consonants=_consonants(parts.family),
+        given_consonants=_consonants(parts.given[:1]),
+        name_keys=_keys(every),
+        pairs=_pairs(every),
+        family_key=_representative(parts.family),
+        given_key=_representative(parts.given),
+        # The whole given name as one key (Ram Bahadur → rambahadur), for term frequencies.
+        given_name_key="".join(_representative((unit,)) or "" for unit in parts.given) or None,
     )
 
 
 def _date_parts(iso: str | None) -> tuple[int | None, int | None, int | None]:
     if not iso:
         return None, None, None
-    parts = [int(part) for part in iso.split("-")]
+    parts: list[int | None] = [int(part) for part in iso.split("-")]
     parts += [None] * (3 - len(parts))
     return parts[0], parts[1], parts[2]
+
+
+def _identifier(value: str | None) -> str | None:
+    """Document numbers as letters and digits, upper case: spacing and dashes vary."""
+    cleaned = "".join(c for c in (value or "").upper() if c.isalnum())
+    return cleaned or None
+
+
+def _text_key(value: str | None) -> str | None:
+    return (skeleton(value) or None) if value else None
 
 
 def feature_row(fields: dict[str, Any]) -> dict[str, Any]:
@@ -116,22 +158,29 @@ def feature_row(fields: dict[str, Any]) -> dict[str, Any]:
     return {
         "unique_id": fields["record_id"],
         "source_id": fields["source_id"],
-        "name": names.name or None,
-        "family_keys": names.family_keys or None,
-        "given_keys": names.given_keys or None,
-        "name_keys": sorted(set(names.family_keys + names.given_keys + names.patronymic_keys))
-        or None,
-        "name_pairs": names.pairs or None,
+        "name": names.name,
+        "family_keys": names.family_keys,
+        "given_keys": names.given_keys,
+        "first_given_keys": names.first_given_keys,
+        "other_given_keys": names.other_given_keys,
+        "patronymic_keys": names.patronymic_keys,
+        "family_consonants": names.family_consonants,
+        "given_consonants": names.given_consonants,
+        "name_keys": names.name_keys,
+        "name_pairs": names.pairs,
         "family_key": names.family_key,
         "given_key": names.given_key,
-        "birth_date": fields.get("birth_date") if day else None,
+        "given_name_key": names.given_name_key,
+        "family_stub": names.family_key[:3] if names.family_key else None,
+        "given_initial": names.given_key[:1] if names.given_key else None,
         "birth_year": year,
         "birth_month": month,
         "birth_day": day,
         "citizenship": fields.get("citizenship"),
-        "document_number": fields.get("document_number"),
-        "service_number": fields.get("service_number"),
-        "military_unit": fields.get("military_unit"),
+        "document_number": _identifier(fields.get("document_number")),
+        "service_number": _identifier(fields.get("service_number")),
+        "military_unit": (fields.get("military_unit") or "").strip().casefold() or None,
+        "birth_place": _text_key(fields.get("birth_place")),
     }
 
 

@@ -1,26 +1,37 @@
 """Probabilistic linkage on Splink: the only module that imports Splink.
 
-Names are compared by `nomina.names.compare_names` (part by part, across scripts),
-which the engine calls per candidate pair and bins into levels; partial birth dates
-level by level (precision kept, day/month swaps, year ± 1); citizenship, document and
-service numbers, and unit exactly. Term-frequency adjustment on the family key makes a
-shared "Kim" or "Thapa" count for less than a shared rare name. Candidate pairs come
-from blocking on documents, on any shared name key with the birth year, and on any two
-shared name parts in any order (`features`). Parameters are trained by EM without
-labels, m probabilities get a floor, and the model is returned as JSON for the run.
+Every comparison is plain SQL over the keys `features` computed once per record, so the
+same model runs on DuckDB (in process, the default) and on Spark, and a million records
+need no Python call per pair:
+
+* family name, given name and patronymic, each by levels: the units share a key (the
+  same name in any script and any of its romanisations: Тхапа ~ Thapa ~ थापा), the two
+  records swap family and given name, the first units differ by a letter (Jaro–Winkler on
+  the skeleton), they share only a consonant key (محمد ~ Muhammad, Toshv ~ Toshev), an
+  initial agrees; a family name term-frequency adjusted (a shared "Kim" or "Thapa" says
+  less than a shared rare name);
+* birth year (exact, one apart, two apart) and, separately, month and day (same, day and
+  month swapped, same month): a record that knows only the year meets a full date as far
+  as it goes, and no further, instead of falling into a "partial date" level that EM
+  would weigh by how often partial dates occur;
+* citizenship, unit, service number exactly; document number exactly or one slip apart;
+  place of birth exactly or nearly.
+
+Candidate pairs come from blocking on documents, on any shared name key with the birth
+year, on any two shared name units in any order, and on a family key with the given
+initial (or a given key with the family name's first letters). Parameters are trained by
+EM without labels, m probabilities get a floor, and the model is returned as JSON.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-
-from nomina.names import compare_names
 
 ENGINES = ("duckdb",)
 
@@ -34,99 +45,246 @@ class ScoredPair:
     contributions: dict[str, dict[str, Any]]
 
 
-NAME_SCORE_FUNCTION = "nomina_name_score"
+def _level(sql: str, label: str) -> Any:
+    import splink.comparison_level_library as cll
+
+    # Written in DuckDB's SQL; Splink translates it for other engines.
+    return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str="duckdb")
 
 
-def _name_score(left: str, right: str) -> float:
-    return compare_names(left, right)
+def _swapped(left: str, right: str) -> str:
+    return (
+        f'list_has_any("{left}_l", "{right}_r") AND list_has_any("{right}_l", "{left}_r")'
+    )
 
 
-def _name_comparison() -> Any:
+def _family_comparison() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
-    def at_least(score: float, label: str) -> Any:
-        sql = f'{NAME_SCORE_FUNCTION}("name_l", "name_r") >= {score}'
-        return cll.CustomLevel(sql, label_for_charts=label)
-
-    # Names are compared part by part across scripts by nomina.names (a function the
-    # engine calls per candidate pair), then binned into levels EM can weigh.
     return cl.CustomComparison(
-        output_column_name="name",
+        output_column_name="family_name",
         comparison_levels=[
-            cll.NullLevel("name"),
-            # Splink adjusts for term frequency against an exact-match level on the same
-            # column: a shared "kim" or "thapa" says less than a shared rare family name.
-            at_least(0.95, "names agree").configure(tf_adjustment_column="family_key"),
+            cll.NullLevel("family_key"),
+            # Term frequencies need an exact-match level on their column (Splink): a
+            # shared "kim" or "thapa" says less than a shared rare family name.
             cll.ExactMatchLevel("family_key").configure(
-                label_for_charts="family name agrees, given names differ"
+                label_for_charts="family names spelt alike", tf_adjustment_column="family_key"
             ),
-            at_least(0.85, "names agree closely"),
-            at_least(0.7, "names similar"),
-            at_least(0.5, "names partly agree"),
+            cll.ArrayIntersectLevel("family_keys", 1).configure(
+                label_for_charts="family names agree", tf_adjustment_column="family_key"
+            ),
+            # Edits, not Jaro-Winkler: long names sharing a prefix (Muhammadazizov,
+            # Muhammadsafoev) are not one slip apart.
+            cll.DamerauLevenshteinLevel("family_key", 1).configure(
+                label_for_charts="family names one slip apart"
+            ),
+            # A swap of family and given name is weak evidence on its own: short names
+            # (Korean syllables above all) share a reading by chance.
+            _level(
+                'list_has_any("family_consonants_l", "family_consonants_r") OR '
+                + _swapped("family_keys", "given_keys"),
+                "family names share their consonants, or family and given name swapped",
+            ),
+            _level(
+                'damerau_levenshtein("family_key_l", "family_key_r") <= 2 '
+                'AND length("family_key_l") >= 6',
+                "long family names two slips apart",
+            ),
             cll.ElseLevel(),
         ],
     )
 
 
-def _birth_date_comparison() -> Any:
+# Further given names (Bahadur in Ram Bahadur, Su in Jong Su) agree, or one side has none.
+_OTHER_GIVEN_AGREE = (
+    '("other_given_keys_l" IS NULL OR "other_given_keys_r" IS NULL '
+    'OR list_has_any("other_given_keys_l", "other_given_keys_r"))'
+)
+
+
+def _given_comparison() -> Any:
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
 
-    def level(sql: str, label: str) -> Any:
-        return cll.CustomLevel(sql, label_for_charts=label)
+    return cl.CustomComparison(
+        output_column_name="given_name",
+        comparison_levels=[
+            cll.NullLevel("given_key"),
+            # Term-frequency adjusted on the whole given name: a shared "Muhammad" or
+            # "Ram Bahadur" says less than a shared rare one.
+            cll.ExactMatchLevel("given_name_key").configure(
+                label_for_charts="given names spelt alike", tf_adjustment_column="given_name_key"
+            ),
+            _level(
+                f'list_has_any("first_given_keys_l", "first_given_keys_r") AND {_OTHER_GIVEN_AGREE}',
+                "given names agree",
+            ),
+            cll.ArrayIntersectLevel("first_given_keys", 1).configure(
+                label_for_charts="first given names agree, further ones differ"
+            ),
+            cll.DamerauLevenshteinLevel("given_key", 1).configure(
+                label_for_charts="first given names one slip apart"
+            ),
+            _level(
+                'list_has_any("given_consonants_l", "given_consonants_r") OR '
+                + _swapped("given_keys", "family_keys"),
+                "first given names share their consonants, or family and given name swapped",
+            ),
+            cll.ExactMatchLevel("given_initial").configure(label_for_charts="initials agree"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _patronymic_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
 
     return cl.CustomComparison(
-        output_column_name="birth_date",
+        output_column_name="patronymic",
         comparison_levels=[
-            cll.Or(cll.NullLevel("birth_year")),
-            level('"birth_date_l" = "birth_date_r"', "same full date"),
-            level(
-                '"birth_year_l" = "birth_year_r" AND "birth_month_l" = "birth_day_r" '
-                'AND "birth_day_l" = "birth_month_r"',
+            cll.NullLevel("patronymic_keys"),
+            cll.ArrayIntersectLevel("patronymic_keys", 1).configure(
+                label_for_charts="patronymics agree"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _birth_year_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    return cl.CustomComparison(
+        output_column_name="birth_year",
+        comparison_levels=[
+            cll.NullLevel("birth_year"),
+            cll.ExactMatchLevel("birth_year").configure(label_for_charts="same birth year"),
+            _level('abs("birth_year_l" - "birth_year_r") <= 1', "birth years one apart"),
+            _level('abs("birth_year_l" - "birth_year_r") <= 2', "birth years two apart"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _birth_day_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    # Unknown unless both records know the month: a year-only date neither agrees nor
+    # disagrees on the day.
+    null = _level(
+        '"birth_month_l" IS NULL OR "birth_month_r" IS NULL', "month unknown on one side"
+    ).configure(is_null_level=True)
+    return cl.CustomComparison(
+        output_column_name="birth_day",
+        comparison_levels=[
+            null,
+            _level(
+                '"birth_month_l" = "birth_month_r" AND "birth_day_l" = "birth_day_r"',
+                "same month and day",
+            ),
+            _level(
+                '"birth_month_l" = "birth_day_r" AND "birth_day_l" = "birth_month_r"',
                 "day and month swapped",
             ),
-            # Dates keep their precision: "1998" meets "1998-03-05" as far as it goes.
-            level(
-                '"birth_year_l" = "birth_year_r" AND "birth_month_l" = "birth_month_r" '
+            _level(
+                '"birth_month_l" = "birth_month_r" '
                 'AND ("birth_day_l" IS NULL OR "birth_day_r" IS NULL)',
-                "same year and month, day unknown",
+                "same month, day unknown on one side",
             ),
-            level(
-                '"birth_year_l" = "birth_year_r" '
-                'AND ("birth_month_l" IS NULL OR "birth_month_r" IS NULL)',
-                "same year, month unknown",
-            ),
-            level('"birth_year_l" = "birth_year_r"', "same year, month or day differ"),
-            level('abs("birth_year_l" - "birth_year_r") <= 1', "years one apart"),
+            _level('"birth_day_l" = "birth_day_r"', "same day, months differ"),
             cll.ElseLevel(),
         ],
     )
 
 
-def build_settings() -> Any:
+def _document_comparison() -> Any:
+    import splink.comparison_level_library as cll
     import splink.comparison_library as cl
-    from splink import SettingsCreator, block_on
+
+    return cl.CustomComparison(
+        output_column_name="document_number",
+        comparison_levels=[
+            cll.NullLevel("document_number"),
+            cll.ExactMatchLevel("document_number"),
+            cll.DamerauLevenshteinLevel("document_number", 1).configure(
+                label_for_charts="one character apart (a slip)"
+            ),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def _exact(column: str) -> Callable[[], Any]:
+    def comparison() -> Any:
+        import splink.comparison_library as cl
+
+        return cl.ExactMatch(column)
+
+    return comparison
+
+
+def _birth_place_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    return cl.JaroWinklerAtThresholds("birth_place", [0.9])
+
+
+# (the column a comparison needs, the comparison): a field no record carries is left out,
+# so the model has no level it could never train.
+COMPARISONS: tuple[tuple[str, Callable[[], Any]], ...] = (
+    ("family_key", _family_comparison),
+    ("given_key", _given_comparison),
+    ("patronymic_keys", _patronymic_comparison),
+    ("birth_year", _birth_year_comparison),
+    ("birth_month", _birth_day_comparison),
+    ("citizenship", _exact("citizenship")),
+    ("document_number", _document_comparison),
+    ("service_number", _exact("service_number")),
+    ("military_unit", _exact("military_unit")),
+    ("birth_place", _birth_place_comparison),
+)
+
+# Recall first: a pair no rule proposes can never be linked.
+BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
+    ("document_number",),
+    ("service_number",),
+    ("name_keys", "birth_year"),
+    ("name_pairs",),
+    ("family_key", "given_initial"),
+    ("given_key", "family_stub"),
+    ("family_key", "citizenship", "military_unit"),
+)
+
+
+def present_columns(features: pd.DataFrame) -> set[str]:
+    """Columns at least one record fills."""
+    return {column for column in features.columns if features[column].notna().any()}
+
+
+def blocking_rules(present: Collection[str]) -> list[Any]:
+    from splink import block_on
+
+    from nomina.resolve.features import ARRAY_COLUMNS
+
+    return [
+        block_on(*columns, arrays_to_explode=[c for c in columns if c in ARRAY_COLUMNS] or None)
+        for columns in BLOCKING_RULES
+        if all(column in present for column in columns)
+    ]
+
+
+def build_settings(present: Collection[str]) -> Any:
+    from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=[
-            _name_comparison(),
-            _birth_date_comparison(),
-            cl.ExactMatch("citizenship"),
-            cl.ExactMatch("document_number"),
-            cl.ExactMatch("service_number"),
-            cl.ExactMatch("military_unit"),
-        ],
-        # Recall first: a pair no rule proposes can never be linked.
-        blocking_rules_to_generate_predictions=[
-            block_on("document_number"),
-            block_on("service_number"),
-            block_on("name_keys", "birth_year", arrays_to_explode=["name_keys"]),
-            block_on("name_pairs", arrays_to_explode=["name_pairs"]),
-            block_on("family_key", "citizenship", "military_unit"),
-        ],
+        comparisons=[factory() for column, factory in COMPARISONS if column in present],
+        blocking_rules_to_generate_predictions=blocking_rules(present),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
     )
@@ -139,11 +297,7 @@ def _database(engine: str) -> Any:
         import duckdb
         from splink import DuckDBAPI
 
-        connection = duckdb.connect()
-        connection.create_function(
-            NAME_SCORE_FUNCTION, _name_score, ["VARCHAR", "VARCHAR"], "DOUBLE", side_effects=False
-        )
-        return DuckDBAPI(connection)
+        return DuckDBAPI(duckdb.connect())
     raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
 
 
@@ -162,26 +316,31 @@ def train_and_score(
 
     logging.getLogger("splink").setLevel(logging.WARNING)
     say = progress or (lambda _step: None)
-    database = _database(engine)
-    linker = Linker(database.register(features), build_settings())
+    trained: set[str] = set()
+    present = present_columns(features)
+    if not {"family_key", "given_key"} & present:
+        raise ValueError("no record has a name: nothing to link")
+    linker = Linker(_database(engine).register(features), build_settings(present))
     say("estimate u by random sampling")
-    linker.training.estimate_u_using_random_sampling(max_pairs=3e5, seed=1)
+    linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE, seed=1)
     say("estimate the share of matches")
-    linker.training.estimate_probability_two_random_records_match(
-        [block_on("document_number"), block_on("family_key", "given_key", "birth_year")], recall=0.7
-    )
-    say("train m by EM (blocked on document number)")
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("document_number"), fix_probability_two_random_records_match=True
-    )
-    say("train m by EM (blocked on family name and birth year)")
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("family_key", "birth_year"), fix_probability_two_random_records_match=True
-    )
-    say("train m by EM (blocked on family and given name)")
-    linker.training.estimate_parameters_using_expectation_maximisation(
-        block_on("family_key", "given_key"), fix_probability_two_random_records_match=True
-    )
+    sure = [
+        block_on(*rule)
+        for rule in (("document_number",), ("family_key", "given_key", "birth_year"))
+        if set(rule) <= present
+    ] or [block_on("name_keys", arrays_to_explode=["name_keys"])]
+    linker.training.estimate_probability_two_random_records_match(sure, recall=0.7)
+    # Each session blocks on some fields and trains the others; together they train all.
+    for rule, what in (
+        (("document_number",), "document number"),
+        (("family_key", "given_key"), "family and given name"),
+        (("birth_year", "birth_month", "birth_day", "citizenship"), "birth date"),
+        (("birth_year", "birth_month", "birth_day"), "birth date"),
+    ):
+        if set(rule) <= present and what not in trained:
+            say(f"train m by EM (blocked on {what})")
+            if _train(linker, block_on(*rule)):
+                trained.add(what)
     model = smoothed(linker.misc.save_model_to_json())
     # Keep gamma_ and bf_ columns: they are the per-comparison explanation of each pair.
     model["retain_intermediate_calculation_columns"] = True
@@ -194,19 +353,38 @@ def train_and_score(
     return _scored_pairs(frame, model.get("match_weight_column_prefix") or "mw_"), model_json
 
 
+def _train(linker: Any, rule: Any) -> bool:
+    """One EM session; False when the rule finds too few pairs to train on (a small or
+    sparse register): the other sessions and the m floor still give a usable model."""
+    try:
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            rule, fix_probability_two_random_records_match=True, max_pairs=2e6
+        )
+    except Exception as error:  # Splink raises plain Exceptions for empty or degenerate EM
+        logging.getLogger(__name__).info("EM session skipped: %s", error)
+        return False
+    return True
+
+
 # EM on blocked pairs sees few matches that disagree on a field, and may set such a
 # level's m to 0: one typo in a unit or citizenship would then veto a match outright
 # (-30 bits and more). A floor on m (additive smoothing) keeps every level's evidence
 # finite; it is a property of the estimator, not tuned to any data set.
 M_FLOOR = 0.005
+# u is estimated from U_SAMPLE random pairs; a level never seen among them (two random
+# records sharing a passport number) has u below the sample's resolution, not zero.
+U_SAMPLE = 1e6
 
 
 def smoothed(model: dict[str, Any]) -> dict[str, Any]:
     for comparison in model["comparisons"]:
         for level in comparison["comparison_levels"]:
-            if level.get("is_null_level") or level.get("m_probability") is None:
+            if level.get("is_null_level"):
                 continue
-            level["m_probability"] = max(level["m_probability"], M_FLOOR)
+            if level.get("m_probability") is not None:
+                level["m_probability"] = max(level["m_probability"], M_FLOOR)
+            if level.get("u_probability") is None and level.get("m_probability") is not None:
+                level["u_probability"] = 1 / U_SAMPLE
     return model
 
 

@@ -9,10 +9,13 @@ consonant keys (`unit_consonants`). The linkage engine then compares plain array
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass
 from typing import Any
 
+import orjson
 import pandas as pd
 from sqlalchemy import select
 
@@ -25,7 +28,12 @@ from nomina.names import (
     unit_skeletons,
 )
 from nomina.store import Store
-from nomina.store.schema import record_fields, records, sources
+from nomina.store.dialect import bulk_insert
+from nomina.store.schema import record_fields, record_keys, records, sources
+
+# Bump when nomina.names or this module change the keys a name gets: stored keys of an
+# older version are recomputed.
+NAME_KEYS_VERSION = 1
 
 FEATURE_COLUMNS = (
     "unique_id",
@@ -152,8 +160,8 @@ def _text_key(value: str | None) -> str | None:
     return (skeleton(value) or None) if value else None
 
 
-def feature_row(fields: dict[str, Any]) -> dict[str, Any]:
-    names = name_features(fields)
+def feature_row(fields: dict[str, Any], names: RecordNameKeys | None = None) -> dict[str, Any]:
+    names = names or name_features(fields)
     year, month, day = _date_parts(fields.get("birth_date"))
     return {
         "unique_id": fields["record_id"],
@@ -199,6 +207,78 @@ def iter_record_fields(store: Store, *, after_record_id: int = 0) -> Iterator[di
             yield dict(row)
 
 
-def features_frame(rows: Iterable[dict[str, Any]]) -> pd.DataFrame:
-    """One row of linkage features per record's parsed fields (names normalised once)."""
-    return pd.DataFrame([feature_row(fields) for fields in rows], columns=list(FEATURE_COLUMNS))
+def features_frame(
+    rows: Iterable[dict[str, Any]], names: dict[int, RecordNameKeys] | None = None
+) -> pd.DataFrame:
+    """One row of linkage features per record's parsed fields; `names` are the records'
+    stored name keys (see `stored_name_keys`), computed here for records without."""
+    names = names or {}
+    return pd.DataFrame(
+        [feature_row(fields, names.get(fields["record_id"])) for fields in rows],
+        columns=list(FEATURE_COLUMNS),
+    )
+
+
+# From this many records on, names are normalised in one process per core.
+PARALLEL_FROM = 50_000
+_NAME_INPUTS = ("record_id", "full_name", "given_name", "family_name", "patronymic", "citizenship")
+
+
+def stored_name_keys(
+    store: Store,
+    rows: list[dict[str, Any]],
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> dict[int, RecordNameKeys]:
+    """Every record's name keys: read from the store, computed (and stored, in their own
+    transaction) for records that have none yet or keys from older name rules."""
+    say = progress or (lambda _step: None)
+    with store.engine.connect() as connection:
+        query = select(record_keys.c.record_id, record_keys.c.name_keys).where(
+            record_keys.c.version == NAME_KEYS_VERSION
+        )
+        result = connection.execution_options(stream_results=True, yield_per=20_000)
+        found = {
+            record_id: RecordNameKeys(**orjson.loads(keys))
+            for record_id, keys in result.execute(query)
+        }
+    missing = [
+        {k: fields.get(k) for k in _NAME_INPUTS}
+        for fields in rows
+        if fields["record_id"] not in found
+    ]
+    if not missing:
+        return found
+    say(f"normalise names of {len(missing):,} records")
+    computed = _compute_name_keys(missing)
+    ids = [fields["record_id"] for fields in missing]
+    with store.engine.begin() as connection:
+        stale = select(record_keys.c.record_id).where(record_keys.c.version != NAME_KEYS_VERSION)
+        stale_ids = list(connection.execute(stale).scalars())
+        for start in range(0, len(stale_ids), 10_000):  # in chunks the driver accepts
+            chunk = stale_ids[start : start + 10_000]
+            connection.execute(record_keys.delete().where(record_keys.c.record_id.in_(chunk)))
+        bulk_insert(
+            connection,
+            record_keys,
+            ("record_id", "version", "name_keys"),
+            [
+                (record_id, NAME_KEYS_VERSION, orjson.dumps(asdict(keys)).decode())
+                for record_id, keys in zip(ids, computed, strict=True)
+            ],
+        )
+    found.update(zip(ids, computed, strict=True))
+    return found
+
+
+def _compute_name_keys(inputs: list[dict[str, Any]]) -> list[RecordNameKeys]:
+    workers = os.cpu_count() or 1
+    if (
+        len(inputs) < PARALLEL_FROM
+        or workers < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return [name_features(fields) for fields in inputs]
+    # Fork: workers inherit the loaded name tables instead of loading them again.
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.map(name_features, inputs, chunksize=5_000)

@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, bindparam, func, select
 
 from nomina.names import compare_names
 from nomina.resolve.certainty import RecordEvidence, assess_certainty, load_policy
 from nomina.resolve.cluster import Judgement, Pair, RecordFacts, cluster_records
-from nomina.resolve.features import features_frame, iter_record_fields
+from nomina.resolve.features import features_frame, iter_record_fields, stored_name_keys
 from nomina.resolve.identity import assign_person_ids
 from nomina.resolve.linkage import ScoredPair, train_and_score
 from nomina.settings import current_actor
@@ -66,9 +66,9 @@ def resolve_register(
     say = progress or (lambda _step: None)
     say("normalise records")
     rows = list(iter_record_fields(store))
-    features = features_frame(rows)
-    if features.empty:
+    if not rows:
         raise ValueError("the register has no records yet: ingest sources first")
+    features = features_frame(rows, stored_name_keys(store, rows, progress=say))
     scored, model = train_and_score(features, engine=engine, progress=say)
     scored = list(scored)
     say("cluster records into persons")
@@ -224,25 +224,43 @@ def _write(
     )
     existing = set(connection.execute(select(persons.c.id)).scalars())
     connection.execute(person_records.delete())
-    for person_id, (count, level, reasons) in assessed.items():
-        values = {
-            "updated_run_id": run_id,
-            "records": count,
-            "certainty": level,
-            "certainty_reasons": json.dumps(reasons, ensure_ascii=False),
-            "retired": 0,
-        }
-        if person_id in existing:
-            connection.execute(persons.update().where(persons.c.id == person_id).values(**values))
-        else:
-            connection.execute(
-                persons.insert().values(id=person_id, created_run_id=run_id, **values)
-            )
-    # Ids no longer used were merged into others; they stay, retired, for lineage.
-    gone = existing - set(assessed)
-    if gone:
+    rows = [
+        (person_id, run_id, count, level, json.dumps(reasons, ensure_ascii=False))
+        for person_id, (count, level, reasons) in assessed.items()
+    ]
+    bulk_insert(
+        connection,
+        persons,
+        ("id", "created_run_id", "updated_run_id", "records", "certainty", "certainty_reasons",
+         "retired"),
+        [(pid, run, run, count, level, why, 0) for pid, run, count, level, why in rows
+         if pid not in existing],
+    )  # fmt: skip
+    kept = [
+        {"pid": pid, "run": run, "count": count, "level": level, "why": why}
+        for pid, run, count, level, why in rows
+        if pid in existing
+    ]
+    if kept:
         connection.execute(
-            persons.update().where(persons.c.id.in_(gone)).values(retired=1, records=0)
+            persons.update()
+            .where(persons.c.id == bindparam("pid"))
+            .values(
+                updated_run_id=bindparam("run"),
+                records=bindparam("count"),
+                certainty=bindparam("level"),
+                certainty_reasons=bindparam("why"),
+                retired=0,
+            ),
+            kept,
+        )
+    # Ids no longer used were merged into others; they stay, retired, for lineage.
+    gone = sorted(existing - set(assessed))
+    for start in range(0, len(gone), 10_000):
+        connection.execute(
+            persons.update()
+            .where(persons.c.id.in_(gone[start : start + 10_000]))
+            .values(retired=1, records=0)
         )
     bulk_insert(connection, person_records, ("record_id", "person_id"), sorted(membership.items()))
     first = (connection.execute(select(func.max(person_lineage.c.id))).scalar() or 0) + 1

@@ -169,6 +169,16 @@ resolution_runs = Table(
     Column("actor", Text, nullable=False),
 )
 
+# Each record's names normalised once (parts, cross-script keys, consonant keys), as
+# JSON; `version` says which name rules made them, so changed rules recompute them.
+record_keys = Table(
+    "record_keys",
+    metadata,
+    Column("record_id", ForeignKey("records.id"), primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+    Column("name_keys", Text, nullable=False),
+)
+
 # Scored pairs of the latest run (above a floor probability): the model's view, explained.
 pairs = Table(
     "pairs",

@@ -13,10 +13,10 @@ from __future__ import annotations
 import pandas as pd
 
 from nomina.resolve.features import FEATURE_COLUMNS, features_frame, iter_record_fields
-from nomina.resolve.linkage import ScoredPair, train_and_score
+from nomina.resolve.linkage import ScoredPair, ScoredPairs, train_and_score
 from nomina.store import Store
 
-__all__ = ["FEATURE_COLUMNS", "ScoredPair", "build_features", "train_and_score"]
+__all__ = ["FEATURE_COLUMNS", "ScoredPair", "ScoredPairs", "build_features", "train_and_score"]
 
 
 def build_features(store: Store) -> pd.DataFrame:

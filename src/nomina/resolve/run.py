@@ -8,13 +8,15 @@ and appends lineage. A person id, once given, stays with its person (see identit
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, bindparam, func, select
 
 from nomina.names import compare_names
@@ -22,7 +24,7 @@ from nomina.resolve.certainty import RecordEvidence, assess_certainty, load_poli
 from nomina.resolve.cluster import Judgement, Pair, RecordFacts, cluster_records
 from nomina.resolve.features import features_frame, iter_record_fields, stored_name_keys
 from nomina.resolve.identity import assign_person_ids
-from nomina.resolve.linkage import ScoredPair, train_and_score
+from nomina.resolve.linkage import ScoredPairs, train_and_score
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
@@ -70,7 +72,7 @@ def resolve_register(
         raise ValueError("the register has no records yet: ingest sources first")
     features = features_frame(rows, stored_name_keys(store, rows, progress=say))
     scored, model = train_and_score(features, engine=engine, progress=say)
-    scored = list(scored)
+    del features
     say("cluster records into persons")
     with store.engine.connect() as connection:
         verdicts = _latest_judgements(connection)
@@ -80,8 +82,8 @@ def resolve_register(
         next_id = (connection.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
         source_info = {row.id: row for row in connection.execute(select(sources))}
     clustering = cluster_records(
-        features["unique_id"].tolist(),
-        (Pair(p.left, p.right, p.probability, p.weight) for p in scored),
+        [fields["record_id"] for fields in rows],
+        _strong_pairs(scored, threshold),
         verdicts,
         {fields["record_id"]: _facts(fields) for fields in rows},
         threshold=threshold,
@@ -129,6 +131,17 @@ def resolve_register(
     result.lineage = _count(event.kind for event in lineage)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _strong_pairs(scored: ScoredPairs, threshold: float) -> Iterator[Pair]:
+    """Pairs at or above the threshold, the only ones clustering reads."""
+    for i in np.flatnonzero(scored.probability >= threshold):
+        yield Pair(
+            int(scored.left[i]),
+            int(scored.right[i]),
+            float(scored.probability[i]),
+            float(scored.weight[i]),
+        )
 
 
 def _count(values: Iterable[str]) -> dict[str, int]:
@@ -184,7 +197,7 @@ def _write(
     threshold: float,
     engine: str,
     model: str,
-    scored: list[ScoredPair],
+    scored: ScoredPairs,
     membership: dict[int, int],
     lineage: list[Any],
     assessed: dict[int, tuple[int, str, list[str]]],
@@ -217,10 +230,17 @@ def _write(
             "match_probability",
             "contributions",
         ),
-        [
-            (run_id, p.left, p.right, p.weight, p.probability, json.dumps(p.contributions))
-            for p in scored
-        ],
+        list(
+            zip(
+                itertools.repeat(run_id),
+                scored.left.tolist(),
+                scored.right.tolist(),
+                scored.weight.tolist(),
+                scored.probability.tolist(),
+                scored.contributions.to_pylist(),
+                strict=False,
+            )
+        ),
     )
     existing = set(connection.execute(select(persons.c.id)).scalars())
     connection.execute(person_records.delete())

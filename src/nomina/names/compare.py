@@ -83,7 +83,12 @@ def _symbols(text: str, primary: str) -> frozenset[str]:
         return frozenset()
     forms = [text] if text.isascii() else [text, primary]
     out = set()
-    for name in analyze_names(NameTypeTag.PER, forms, consolidate=False, phonetics=False):
+    # Symbols only: rigour's rewriting and number tagging change no name symbol of a
+    # single token and cost a hundred times the lookup.
+    analysed = analyze_names(
+        NameTypeTag.PER, forms, consolidate=False, phonetics=False, numerics=False, rewrite=False
+    )
+    for name in analysed:
         for span in name.spans:
             if span.symbol.category == SymbolCategory.NAME and len(span.parts) == 1:
                 out.add(span.symbol.id)

@@ -279,6 +279,8 @@ def _compute_name_keys(inputs: list[dict[str, Any]]) -> list[RecordNameKeys]:
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
         return [name_features(fields) for fields in inputs]
-    # Fork: workers inherit the loaded name tables instead of loading them again.
+    # Fork: workers inherit the name tables (rigour's tagger takes seconds to load)
+    # instead of each loading them again.
+    name_features(inputs[0])
     with multiprocessing.get_context("fork").Pool(workers) as pool:
         return pool.map(name_features, inputs, chunksize=5_000)

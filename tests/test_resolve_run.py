@@ -58,10 +58,19 @@ def test_every_record_belongs_to_exactly_one_person(resolved):
     )
 
 
-def test_a_second_run_keeps_every_id(resolved):
-    store, _ = resolved
+def test_a_second_run_with_nothing_new_changes_nothing(resolved):
+    store, first = resolved
     before = membership(store)
     again = resolve_register(store)
+    assert again.mode == "unchanged" and again.pairs == 0
+    assert membership(store) == before
+
+
+def test_a_full_rerun_keeps_every_id(resolved):
+    store, _ = resolved
+    before = membership(store)
+    again = resolve_register(store, full=True)
+    assert again.mode == "full"
     assert membership(store) == before
     with store.engine.connect() as connection:
         events = connection.execute(

@@ -306,27 +306,49 @@ def names_compare(
 @user_errors
 def resolve_command(
     context: typer.Context,
-    threshold: float = typer.Option(
-        0.9, min=0.0, max=1.0, help="Match probability from which two records are one person."
+    threshold: float | None = typer.Option(
+        None,
+        min=0.0,
+        max=1.0,
+        help="Match probability from which two records are one person "
+        "(default: the last run's, or 0.9; a new one means a full run).",
     ),
+    full: bool = typer.Option(
+        False, "--full", help="Retrain the model and re-cluster every record."
+    ),
+    engine: str = typer.Option("duckdb", help="Linkage engine: duckdb (in process) or spark."),
     as_json: bool = JSON,
 ) -> None:
-    """Resolve all records into persons: link, cluster, keep ids stable, assess certainty."""
-    _resolve_and_report(store_from(context), threshold=threshold, as_json=as_json)
+    """Resolve records into persons: link, cluster, keep ids stable, assess certainty.
+
+    After the first run, only records no person holds yet are linked (against the whole
+    register) and only the persons they touch are re-clustered; --full redoes everything.
+    """
+    _resolve_and_report(
+        store_from(context), threshold=threshold, full=full, engine=engine, as_json=as_json
+    )
 
 
 def _resolve_and_report(
-    store: Store, *, threshold: float | None, as_json: bool = False, indent: str = ""
+    store: Store,
+    *,
+    threshold: float | None,
+    full: bool = False,
+    engine: str = "duckdb",
+    as_json: bool = False,
+    indent: str = "",
 ) -> None:
     """Run a resolution with a spinner on stderr; print its summary and the headline."""
-    from nomina.resolve.run import DEFAULT_THRESHOLD, resolve_register
+    from nomina.resolve.run import resolve_register
     from nomina.stats import headline_figures
 
     with stderr.status("resolving") as status:
         try:
             result = resolve_register(
                 store,
-                threshold=DEFAULT_THRESHOLD if threshold is None else threshold,
+                threshold=threshold,
+                full=full,
+                engine=engine,
                 progress=lambda step: status.update(step),
             )
         except ValueError as error:
@@ -338,11 +360,20 @@ def _resolve_and_report(
         f"{result.certainty.get(level, 0):,} {level}"
         for level in ("confirmed", "probable", "possible")
     )
-    stdout.print(
-        f"{indent}run {result.run_id}: {result.records:,} records, {result.pairs:,} scored pairs → "
-        f"{result.persons:,} persons ({levels}); {result.splits} chains split; {result.seconds:.0f} s",
-        highlight=False,
-    )
+    if result.mode == "unchanged":
+        stdout.print(f"{indent}nothing new since run {result.run_id}.", highlight=False)
+    else:
+        what = (
+            f"{result.records:,} records"
+            if result.mode == "full"
+            else f"{result.new_records:,} new records of {result.records:,}"
+        )
+        stdout.print(
+            f"{indent}run {result.run_id} ({result.mode}): {what}, {result.pairs:,} scored pairs "
+            f"→ {result.persons:,} persons ({levels}); {result.splits} chains split; "
+            f"{result.seconds:.0f} s",
+            highlight=False,
+        )
     stdout.print(headline_figures(store).sentence(), highlight=False)
 
 

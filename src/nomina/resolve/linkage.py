@@ -337,16 +337,29 @@ def train_and_score(
     *,
     engine: str = "duckdb",
     floor: float = 0.01,
+    model: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[ScoredPairs, str]:
-    """Train the model by EM on `features` and score the candidate pairs.
-
-    Returns pairs with probability ≥ `floor` and the trained model as JSON.
+    """Train the model by EM on `features` (or take a trained `model`, as JSON) and score
+    the candidate pairs. Returns pairs with probability ≥ `floor` and the model as JSON.
     """
-    from splink import Linker, block_on
+    from splink import Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
     say = progress or (lambda _step: None)
+    trained_model = json.loads(model) if model else _train_model(features, engine, say)
+    say("score candidate pairs")
+    # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
+    linker = Linker(_database(engine).register(features), trained_model)
+    predictions = linker.inference.predict(threshold_match_probability=floor)
+    return _compact(predictions, trained_model, engine), json.dumps(
+        trained_model, ensure_ascii=False
+    )
+
+
+def _train_model(features: pd.DataFrame, engine: str, say: Callable[[str], None]) -> dict[str, Any]:
+    from splink import Linker, block_on
+
     trained: set[str] = set()
     present = present_columns(features)
     if not {"family_key", "given_key"} & present:
@@ -375,11 +388,40 @@ def train_and_score(
     model = smoothed(linker.misc.save_model_to_json())
     # Keep gamma_ and bf_ columns: they are the per-comparison explanation of each pair.
     model["retain_intermediate_calculation_columns"] = True
-    say("score candidate pairs")
-    # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
-    linker = Linker(_database(engine).register(features), model)
+    return model
+
+
+def score_new_records(
+    features: pd.DataFrame,
+    new_ids: Collection[int],
+    model_json: str,
+    *,
+    engine: str = "duckdb",
+    floor: float = 0.01,
+) -> ScoredPairs:
+    """Score the new records against the whole register (themselves included) with a
+    trained model, without training: the incremental step of a resolution.
+
+    The same blocking rules and comparisons as the full run, joined from the new records
+    only, so the cost grows with the new records and the size of their blocks.
+    Term frequencies are counted over the whole register, as in a full run.
+    """
+    from splink import Linker
+
+    logging.getLogger("splink").setLevel(logging.WARNING)
+    model = json.loads(model_json)
+    model["link_type"] = "link_only"
+    new = features[features["unique_id"].isin(set(new_ids))]
+    database = _database(engine)
+    linker = Linker(
+        [
+            database.register(new, table_name="new_records"),
+            database.register(features, table_name="register"),
+        ],
+        model,
+    )
     predictions = linker.inference.predict(threshold_match_probability=floor)
-    return _compact(predictions, model, engine), json.dumps(model, ensure_ascii=False)
+    return _compact(predictions, model, engine)
 
 
 def _train(linker: Any, rule: Any) -> bool:
@@ -443,7 +485,9 @@ def _compact(predictions: Any, model: dict[str, Any], engine: str) -> ScoredPair
         "least(unique_id_l, unique_id_r) AS l, greatest(unique_id_l, unique_id_r) AS r, "
         f"match_weight AS w, match_probability AS p, {contributions} AS c"
     )
-    sql = f"SELECT {selected} FROM {predictions.physical_name} ORDER BY l, r"  # noqa: S608
+    # A new record meets another new one twice (once from each side) and itself once.
+    source = f"{predictions.physical_name} WHERE unique_id_l <> unique_id_r"
+    sql = f"SELECT DISTINCT {selected} FROM {source} ORDER BY l, r"  # noqa: S608
     if engine == "spark":
         table = predictions.db_api.spark.sql(sql.replace('"', "`")).toArrow()
     else:

@@ -1,8 +1,12 @@
-"""One resolution run: features → linkage → clusters → stable person ids → certainty,
+"""Resolution runs: features → linkage → clusters → stable person ids → certainty,
 written back to the store in one transaction with lineage and an audit entry.
 
-Records are never touched; the run replaces pairs, membership and persons' certainty,
-and appends lineage. A person id, once given, stays with its person (see identity).
+A *full* run trains the model on every record, scores every candidate pair, clusters
+all records and replaces pairs and membership. An *incremental* run (the default once a
+full run exists) takes the last run's model and threshold, scores only the records no
+person holds yet against the whole register, and re-clusters only the persons those new
+pairs or new judgements touch: 1,000 new records cost seconds, not a full run. Records
+are never touched; a person id, once given, stays with its person (see identity).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ import itertools
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +27,8 @@ from nomina.names import compare_names
 from nomina.resolve.certainty import RecordEvidence, assess_certainty, load_policy
 from nomina.resolve.cluster import Judgement, Pair, RecordFacts, cluster_records
 from nomina.resolve.features import features_frame, iter_record_fields, stored_name_keys
-from nomina.resolve.identity import assign_person_ids
-from nomina.resolve.linkage import ScoredPairs, train_and_score
+from nomina.resolve.identity import LineageEvent, assign_person_ids
+from nomina.resolve.linkage import ScoredPairs, score_new_records, train_and_score
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
@@ -41,53 +45,177 @@ from nomina.store.schema import (
 
 DEFAULT_THRESHOLD = 0.9
 NAMES_AGREE = 0.9  # compare_names score from which two names count as the same name
+_CHUNK = 10_000  # ids per IN (...) list: what every driver accepts
 
 
 @dataclass
 class ResolutionResult:
     run_id: int
-    records: int
-    pairs: int
-    persons: int
-    certainty: dict[str, int] = field(default_factory=dict)
+    records: int  # records in the register
+    pairs: int  # pairs scored by this run
+    persons: int  # persons in the register after the run
+    mode: str = "full"  # full | incremental | unchanged
+    new_records: int = 0  # records no person held before the run
+    certainty: dict[str, int] = field(default_factory=dict)  # over the whole register
     splits: int = 0
     lineage: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
 
+@dataclass(frozen=True)
+class _LastRun:
+    id: int
+    model: str
+    threshold: float
+    finished_at: dt.datetime
+
+
 def resolve_register(
     store: Store,
     *,
-    threshold: float = DEFAULT_THRESHOLD,
+    threshold: float | None = None,
     engine: str = "duckdb",
+    full: bool = False,
+    model: str | None = None,
     actor: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ResolutionResult:
-    """Resolve every record of the store into persons (a full run)."""
+    """Resolve the register's records into persons: incrementally when a run exists and
+    neither `full`, a different `threshold` nor a `model` asks for a full run.
+
+    `model` (Splink settings JSON, as kept with every run) scores a full run without
+    training: re-scoring with a model a reviewer has checked.
+    """
     started = time.perf_counter()
     say = progress or (lambda _step: None)
     say("normalise records")
     rows = list(iter_record_fields(store))
     if not rows:
         raise ValueError("the register has no records yet: ingest sources first")
+    with store.engine.connect() as connection:
+        last = _last_run(connection)
+    incremental = (
+        not full
+        and model is None
+        and last is not None
+        and last.model is not None
+        and threshold in (None, last.threshold)
+    )
     features = features_frame(rows, stored_name_keys(store, rows, progress=say))
-    scored, model = train_and_score(features, engine=engine, progress=say)
-    del features
+    if incremental:
+        assert last is not None
+        result = _incremental(store, rows, features, last, engine, actor, say)
+    else:
+        chosen = DEFAULT_THRESHOLD if threshold is None else threshold
+        result = _full(store, rows, features, chosen, engine, model, actor, say)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _full(
+    store: Store,
+    rows: list[dict[str, Any]],
+    features: Any,
+    threshold: float,
+    engine: str,
+    model: str | None,
+    actor: str | None,
+    say: Callable[[str], None],
+) -> ResolutionResult:
+    scored, model = train_and_score(features, engine=engine, model=model, progress=say)
     say("cluster records into persons")
+    scope = [fields["record_id"] for fields in rows]
     with store.engine.connect() as connection:
         verdicts = _latest_judgements(connection)
         previous = dict(
             connection.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
         )
+    plan = _plan(
+        store, rows, scope, _strong_pairs(scored, threshold), verdicts, previous, threshold, say
+    )
+    say("write persons")
+    return _commit(store, plan, scored, model, threshold, engine, actor, "full", len(rows), None)
+
+
+def _incremental(
+    store: Store,
+    rows: list[dict[str, Any]],
+    features: Any,
+    last: _LastRun,
+    engine: str,
+    actor: str | None,
+    say: Callable[[str], None],
+) -> ResolutionResult:
+    with store.engine.connect() as connection:
+        previous = dict(
+            connection.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
+        )
+        verdicts = _latest_judgements(connection)
+        judged = _judged_since(connection, last.finished_at)
+    new_ids = [fields["record_id"] for fields in rows if fields["record_id"] not in previous]
+    if not new_ids and not judged:
+        with store.engine.connect() as connection:
+            totals = _totals(connection)
+        return ResolutionResult(
+            run_id=last.id, records=len(rows), pairs=0, mode="unchanged", **totals
+        )
+    say(f"score {len(new_ids):,} new records against the register")
+    scored = score_new_records(features, new_ids, last.model, engine=engine) if new_ids else None
+    strong = list(_strong_pairs(scored, last.threshold)) if scored is not None else []
+    touched = set(new_ids) | judged | {end for pair in strong for end in (pair.left, pair.right)}
+    touched_persons = {previous[record] for record in touched if record in previous}
+    scope = sorted(set(new_ids) | judged | {r for r, p in previous.items() if p in touched_persons})
+    say(f"re-cluster {len(scope):,} records of the persons they touch")
+    with store.engine.connect() as connection:
+        stored = _stored_strong_pairs(connection, scope, last.threshold)
+    in_scope = set(scope)
+    plan = _plan(
+        store,
+        [fields for fields in rows if fields["record_id"] in in_scope],
+        scope,
+        itertools.chain(stored, strong),
+        [v for v in verdicts if v.left in in_scope and v.right in in_scope],
+        {r: p for r, p in previous.items() if r in in_scope},
+        last.threshold,
+        say,
+    )
+    say("write persons")
+    return _commit(
+        store, plan, scored, last.model, last.threshold, engine, actor, "incremental", len(rows),
+        touched_persons,
+    )  # fmt: skip
+
+
+@dataclass
+class _Plan:
+    """What a run decided for the records in its scope."""
+
+    scope: list[int]
+    membership: dict[int, int]
+    lineage: list[LineageEvent]
+    assessed: dict[int, tuple[int, str, list[str]]]  # person → (records, level, reasons)
+    splits: int
+    previous: dict[int, int]  # record → person before the run, for the scope
+
+
+def _plan(
+    store: Store,
+    rows: list[dict[str, Any]],
+    scope: list[int],
+    strong: Iterable[Pair],
+    verdicts: list[Judgement],
+    previous: dict[int, int],
+    threshold: float,
+    say: Callable[[str], None],
+) -> _Plan:
+    """Cluster the records in scope, give the clusters stable ids, assess certainty."""
+    with store.engine.connect() as connection:
         next_id = (connection.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
         source_info = {row.id: row for row in connection.execute(select(sources))}
     clustering = cluster_records(
-        [fields["record_id"] for fields in rows],
-        _strong_pairs(scored, threshold),
-        verdicts,
-        {fields["record_id"]: _facts(fields) for fields in rows},
+        scope, strong, verdicts, {fields["record_id"]: _facts(fields) for fields in rows},
         threshold=threshold,
-    )
+    )  # fmt: skip
     membership, lineage = assign_person_ids(clustering.clusters, previous, next_id)
     say("assess certainty")
     evidence = {
@@ -110,27 +238,39 @@ def resolve_register(
                 policy=policy,
             ),
         )
-    say("write persons")
-    result = ResolutionResult(run_id=0, records=len(rows), pairs=len(scored), persons=len(assessed))
+    return _Plan(scope, membership, lineage, assessed, len(clustering.splits), previous)
+
+
+def _commit(
+    store: Store,
+    plan: _Plan,
+    scored: ScoredPairs | None,
+    model: str,
+    threshold: float,
+    engine: str,
+    actor: str | None,
+    mode: str,
+    records: int,
+    touched_persons: set[int] | None,
+) -> ResolutionResult:
+    """Write a plan in one transaction; `touched_persons` None means a full run (pairs
+    and membership replaced), else only the plan's scope is rewritten."""
     with store.engine.begin() as connection:
         take_write_lock(connection)
-        result.run_id = _write(
-            connection,
-            result,
-            threshold,
-            engine,
-            model,
-            scored,
-            membership,
-            lineage,
-            assessed,
-            actor,
+        run_id = _write(
+            connection, plan, scored, model, threshold, engine, actor, touched_persons, records
         )
-    result.splits = len(clustering.splits)
-    result.certainty = _count(level for _, level, _ in assessed.values())
-    result.lineage = _count(event.kind for event in lineage)
-    result.seconds = time.perf_counter() - started
-    return result
+        totals = _totals(connection)
+    return ResolutionResult(
+        run_id=run_id,
+        records=records,
+        pairs=len(scored) if scored is not None else 0,
+        mode=mode,
+        new_records=sum(1 for record in plan.scope if record not in plan.previous),
+        splits=plan.splits,
+        lineage=_count(event.kind for event in plan.lineage),
+        **totals,
+    )
 
 
 def _strong_pairs(scored: ScoredPairs, threshold: float) -> Iterator[Pair]:
@@ -191,45 +331,138 @@ def _evidence(fields: dict[str, Any], source: Any) -> RecordEvidence:
     )
 
 
+def _last_run(connection: Connection) -> _LastRun | None:
+    row = connection.execute(
+        select(
+            resolution_runs.c.id,
+            resolution_runs.c.model,
+            resolution_runs.c.threshold,
+            resolution_runs.c.finished_at,
+        )
+        .order_by(resolution_runs.c.id.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else _LastRun(row.id, row.model, row.threshold, row.finished_at)
+
+
+def _judged_since(connection: Connection, moment: dt.datetime) -> set[int]:
+    """Records named in a judgement made after `moment` (their persons are re-clustered)."""
+    query = select(judgements.c.left_record_id, judgements.c.right_record_id).where(
+        judgements.c.judged_at > moment
+    )
+    return {record for pair in connection.execute(query) for record in pair}
+
+
+def _stored_strong_pairs(connection: Connection, scope: list[int], threshold: float) -> list[Pair]:
+    """Pairs of earlier runs at or above the threshold with both records in scope."""
+    in_scope = set(scope)
+    found = []
+    for start in range(0, len(scope), _CHUNK):
+        query = select(
+            pairs.c.left_record_id,
+            pairs.c.right_record_id,
+            pairs.c.match_probability,
+            pairs.c.match_weight,
+        ).where(
+            pairs.c.left_record_id.in_(scope[start : start + _CHUNK]),
+            pairs.c.match_probability >= threshold,
+        )
+        found += [Pair(*row) for row in connection.execute(query) if row[1] in in_scope]
+    return found
+
+
+def _totals(connection: Connection) -> dict[str, Any]:
+    """Persons in the register and their certainty levels (retired ids left out)."""
+    query = (
+        select(persons.c.certainty, func.count())
+        .where(persons.c.retired == 0)
+        .group_by(persons.c.certainty)
+    )
+    certainty = {level: count for level, count in connection.execute(query)}
+    return {"persons": sum(certainty.values()), "certainty": certainty}
+
+
+def _in_chunks(ids: Collection[int]) -> Iterator[list[int]]:
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start : start + _CHUNK]
+
+
 def _write(
     connection: Connection,
-    result: ResolutionResult,
+    plan: _Plan,
+    scored: ScoredPairs | None,
+    model: str,
     threshold: float,
     engine: str,
-    model: str,
-    scored: ScoredPairs,
-    membership: dict[int, int],
-    lineage: list[Any],
-    assessed: dict[int, tuple[int, str, list[str]]],
     actor: str | None,
+    touched_persons: set[int] | None,
+    records: int,
 ) -> int:
     now = dt.datetime.now(dt.UTC)
     who = actor or current_actor()
+    full = touched_persons is None
     run_id = connection.execute(
         resolution_runs.insert().values(
             started_at=now,
             finished_at=now,
             engine=engine,
             threshold=threshold,
-            records=result.records,
-            pairs=result.pairs,
-            persons=result.persons,
+            records=records,
+            pairs=len(scored) if scored is not None else 0,
+            persons=len(plan.assessed),
             model=model,
             actor=who,
         )
     ).inserted_primary_key[0]
-    connection.execute(pairs.delete())
+    if full:
+        connection.execute(pairs.delete())
+    if scored is not None:
+        _write_pairs(connection, run_id, scored)
+    if full:
+        connection.execute(person_records.delete())
+        existing = set(connection.execute(select(persons.c.id)).scalars())
+    else:
+        for chunk in _in_chunks(plan.scope):
+            connection.execute(person_records.delete().where(person_records.c.record_id.in_(chunk)))
+        existing = set(touched_persons or ())
+    _write_persons(connection, run_id, plan.assessed, existing)
+    bulk_insert(
+        connection, person_records, ("record_id", "person_id"), sorted(plan.membership.items())
+    )
+    first = (connection.execute(select(func.max(person_lineage.c.id))).scalar() or 0) + 1
+    bulk_insert(
+        connection,
+        person_lineage,
+        ("id", "run_id", "kind", "person_id", "other_ids", "records"),
+        [
+            (first + n, run_id, e.kind, e.person_id, json.dumps(list(e.other_ids)), len(e.records))
+            for n, e in enumerate(plan.lineage)
+        ],
+    )
+    append_audit(
+        connection,
+        actor=who,
+        action="resolve",
+        object_type="resolution_run",
+        object_id=str(run_id),
+        detail={
+            "mode": "full" if full else "incremental",
+            "records": records,
+            "records_in_scope": len(plan.scope),
+            "pairs": len(scored) if scored is not None else 0,
+            "persons_in_scope": len(plan.assessed),
+        },
+    )
+    return run_id
+
+
+def _write_pairs(connection: Connection, run_id: int, scored: ScoredPairs) -> None:
     bulk_insert(
         connection,
         pairs,
-        (
-            "run_id",
-            "left_record_id",
-            "right_record_id",
-            "match_weight",
-            "match_probability",
-            "contributions",
-        ),
+        ("run_id", "left_record_id", "right_record_id", "match_weight", "match_probability",
+         "contributions"),
         list(
             zip(
                 itertools.repeat(run_id),
@@ -241,11 +474,19 @@ def _write(
                 strict=False,
             )
         ),
-    )
-    existing = set(connection.execute(select(persons.c.id)).scalars())
-    connection.execute(person_records.delete())
+    )  # fmt: skip
+
+
+def _write_persons(
+    connection: Connection,
+    run_id: int,
+    assessed: dict[int, tuple[int, str, list[str]]],
+    existing: set[int],
+) -> None:
+    """Insert new persons, update kept ones, retire the ids of `existing` no longer used
+    (merged into others; they stay, retired, for lineage)."""
     rows = [
-        (person_id, run_id, count, level, json.dumps(reasons, ensure_ascii=False))
+        (person_id, count, level, json.dumps(reasons, ensure_ascii=False))
         for person_id, (count, level, reasons) in assessed.items()
     ]
     bulk_insert(
@@ -253,12 +494,12 @@ def _write(
         persons,
         ("id", "created_run_id", "updated_run_id", "records", "certainty", "certainty_reasons",
          "retired"),
-        [(pid, run, run, count, level, why, 0) for pid, run, count, level, why in rows
+        [(pid, run_id, run_id, count, level, why, 0) for pid, count, level, why in rows
          if pid not in existing],
     )  # fmt: skip
     kept = [
-        {"pid": pid, "run": run, "count": count, "level": level, "why": why}
-        for pid, run, count, level, why in rows
+        {"pid": pid, "count": count, "level": level, "why": why}
+        for pid, count, level, why in rows
         if pid in existing
     ]
     if kept:
@@ -266,7 +507,7 @@ def _write(
             persons.update()
             .where(persons.c.id == bindparam("pid"))
             .values(
-                updated_run_id=bindparam("run"),
+                updated_run_id=run_id,
                 records=bindparam("count"),
                 certainty=bindparam("level"),
                 certainty_reasons=bindparam("why"),
@@ -274,34 +515,10 @@ def _write(
             ),
             kept,
         )
-    # Ids no longer used were merged into others; they stay, retired, for lineage.
-    gone = sorted(existing - set(assessed))
-    for start in range(0, len(gone), 10_000):
+    for chunk in _in_chunks(existing - set(assessed)):
         connection.execute(
-            persons.update()
-            .where(persons.c.id.in_(gone[start : start + 10_000]))
-            .values(retired=1, records=0)
+            persons.update().where(persons.c.id.in_(chunk)).values(retired=1, records=0)
         )
-    bulk_insert(connection, person_records, ("record_id", "person_id"), sorted(membership.items()))
-    first = (connection.execute(select(func.max(person_lineage.c.id))).scalar() or 0) + 1
-    bulk_insert(
-        connection,
-        person_lineage,
-        ("id", "run_id", "kind", "person_id", "other_ids", "records"),
-        [
-            (first + n, run_id, e.kind, e.person_id, json.dumps(list(e.other_ids)), len(e.records))
-            for n, e in enumerate(lineage)
-        ],
-    )
-    append_audit(
-        connection,
-        actor=who,
-        action="resolve",
-        object_type="resolution_run",
-        object_id=str(run_id),
-        detail={"records": result.records, "pairs": result.pairs, "persons": result.persons},
-    )
-    return run_id
 
 
 def records_of_person(connection: Connection, person_id: int) -> list[int]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from nomina.resolve.features import FEATURE_COLUMNS, features_frame, iter_record_fields
+from nomina.resolve.features import FEATURE_COLUMNS, load_features
 from nomina.resolve.linkage import ScoredPair, ScoredPairs, train_and_score
 from nomina.store import Store
 
@@ -20,5 +20,5 @@ __all__ = ["FEATURE_COLUMNS", "ScoredPair", "ScoredPairs", "build_features", "tr
 
 
 def build_features(store: Store) -> pd.DataFrame:
-    """One row of linkage features per stored record (names normalised once, here)."""
-    return features_frame(iter_record_fields(store))
+    """One row of linkage features per stored record (names normalised once, then stored)."""
+    return load_features(store)

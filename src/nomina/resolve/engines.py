@@ -318,7 +318,8 @@ def spark_session() -> Any:
                 os.environ.get(SPARK_MEMORY_ENV) or DEFAULT_SPARK_DRIVER_MEMORY,
             )
             .config(
-                "spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile=file:{log_config}"
+                "spark.driver.extraJavaOptions",
+                f"-Dlog4j2.configurationFile=file:{log_config} " + os.environ.get("XJ", ""),
             )
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -192,19 +192,57 @@ def feature_row(fields: dict[str, Any], names: RecordNameKeys | None = None) -> 
     }
 
 
-def iter_record_fields(store: Store, *, after_record_id: int = 0) -> Iterator[dict[str, Any]]:
-    """Parsed fields of every record (with its source), in id order, streamed."""
+def iter_record_fields(
+    store: Store, *, record_ids: Collection[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """Parsed fields of every record (or of `record_ids`), with its source, in id order,
+    streamed."""
     query = (
         select(records.c.id.label("record_id"), records.c.source_id, record_fields)
         .join(record_fields, record_fields.c.record_id == records.c.id)
         .join(sources, sources.c.id == records.c.source_id)
-        .where(records.c.id > after_record_id)
         .order_by(records.c.id)
     )
     with store.engine.connect() as connection:
-        result = connection.execution_options(stream_results=True, yield_per=10_000).execute(query)
-        for row in result.mappings():
-            yield dict(row)
+        if record_ids is None:
+            options = connection.execution_options(stream_results=True, yield_per=10_000)
+            yield from (dict(row) for row in options.execute(query).mappings())
+            return
+        ordered = sorted(record_ids)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = query.where(records.c.id.in_(ordered[start : start + _CHUNK]))
+            yield from (dict(row) for row in connection.execute(chunk).mappings())
+
+
+_CHUNK = 10_000  # ids per IN (...) list: what every driver accepts
+_NAME_INPUTS = ("full_name", "given_name", "family_name", "patronymic", "citizenship")
+_OTHER_INPUTS = ("birth_date", "document_number", "service_number", "military_unit", "birth_place")
+
+
+def load_features(store: Store, *, progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+    """Linkage features of every record in the store, built column by column from the
+    stored name keys (records without keys are normalised now, see `stored_name_keys`):
+    a million records in seconds, without a dict per record."""
+    query = (
+        select(
+            records.c.id,
+            records.c.source_id,
+            *(record_fields.c[name] for name in _NAME_INPUTS + _OTHER_INPUTS),
+        )
+        .join(record_fields, record_fields.c.record_id == records.c.id)
+        .order_by(records.c.id)
+    )
+    with store.engine.connect() as connection:
+        rows = connection.execute(query).all()
+    names = stored_name_keys(
+        store,
+        ((row[0], dict(zip(_NAME_INPUTS, row[2:7], strict=True))) for row in rows),
+        progress=progress,
+    )
+    fields = [dict(zip(("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS), row, strict=True))
+              for row in rows]  # fmt: skip
+    del rows
+    return features_frame(fields, names)
 
 
 def features_frame(
@@ -213,50 +251,48 @@ def features_frame(
     """One row of linkage features per record's parsed fields; `names` are the records'
     stored name keys (see `stored_name_keys`), computed here for records without."""
     names = names or {}
-    return pd.DataFrame(
-        [feature_row(fields, names.get(fields["record_id"])) for fields in rows],
-        columns=list(FEATURE_COLUMNS),
-    )
+    columns: dict[str, list[Any]] = {column: [] for column in FEATURE_COLUMNS}
+    appenders = [(columns[column].append, column) for column in FEATURE_COLUMNS]
+    for fields in rows:
+        row = feature_row(fields, names.get(fields["record_id"]))
+        for append, column in appenders:
+            append(row[column])
+    return pd.DataFrame(columns, columns=list(FEATURE_COLUMNS))
 
 
 # From this many records on, names are normalised in one process per core.
 PARALLEL_FROM = 50_000
-_NAME_INPUTS = ("record_id", "full_name", "given_name", "family_name", "patronymic", "citizenship")
 
 
 def stored_name_keys(
     store: Store,
-    rows: list[dict[str, Any]],
+    inputs: Iterable[tuple[int, dict[str, Any]]],
     *,
     progress: Callable[[str], None] | None = None,
 ) -> dict[int, RecordNameKeys]:
-    """Every record's name keys: read from the store, computed (and stored, in their own
-    transaction) for records that have none yet or keys from older name rules."""
+    """Name keys of the records in `inputs` ((record id, name fields) pairs): read from
+    the store, computed (and stored, in their own transaction) for records that have
+    none yet or keys made by older name rules."""
     say = progress or (lambda _step: None)
     with store.engine.connect() as connection:
         query = select(record_keys.c.record_id, record_keys.c.name_keys).where(
             record_keys.c.version == NAME_KEYS_VERSION
         )
-        result = connection.execution_options(stream_results=True, yield_per=20_000)
         found = {
             record_id: RecordNameKeys(**orjson.loads(keys))
-            for record_id, keys in result.execute(query)
+            for record_id, keys in connection.execute(query)
         }
-    missing = [
-        {k: fields.get(k) for k in _NAME_INPUTS}
-        for fields in rows
-        if fields["record_id"] not in found
-    ]
+    missing = [(record_id, fields) for record_id, fields in inputs if record_id not in found]
     if not missing:
         return found
     say(f"normalise names of {len(missing):,} records")
-    computed = _compute_name_keys(missing)
-    ids = [fields["record_id"] for fields in missing]
+    ids = [record_id for record_id, _ in missing]
+    computed = _compute_name_keys([fields for _, fields in missing])
     with store.engine.begin() as connection:
         stale = select(record_keys.c.record_id).where(record_keys.c.version != NAME_KEYS_VERSION)
-        stale_ids = list(connection.execute(stale).scalars())
-        for start in range(0, len(stale_ids), 10_000):  # in chunks the driver accepts
-            chunk = stale_ids[start : start + 10_000]
+        stale_ids = sorted(connection.execute(stale).scalars())
+        for start in range(0, len(stale_ids), _CHUNK):
+            chunk = stale_ids[start : start + _CHUNK]
             connection.execute(record_keys.delete().where(record_keys.c.record_id.in_(chunk)))
         bulk_insert(
             connection,

@@ -21,12 +21,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from sqlalchemy import Connection, bindparam, func, select
 
 from nomina.names import compare_names
 from nomina.resolve.certainty import RecordEvidence, assess_certainty, load_policy
 from nomina.resolve.cluster import Judgement, Pair, RecordFacts, cluster_records
-from nomina.resolve.features import features_frame, iter_record_fields, stored_name_keys
+from nomina.resolve.features import iter_record_fields, load_features
 from nomina.resolve.identity import LineageEvent, assign_person_ids
 from nomina.resolve.linkage import ScoredPairs, score_new_records, train_and_score
 from nomina.settings import current_actor
@@ -88,9 +89,9 @@ def resolve_register(
     """
     started = time.perf_counter()
     say = progress or (lambda _step: None)
-    say("normalise records")
-    rows = list(iter_record_fields(store))
-    if not rows:
+    say("read records")
+    features = load_features(store, progress=say)
+    if features.empty:
         raise ValueError("the register has no records yet: ingest sources first")
     with store.engine.connect() as connection:
         last = _last_run(connection)
@@ -101,66 +102,62 @@ def resolve_register(
         and last.model is not None
         and threshold in (None, last.threshold)
     )
-    features = features_frame(rows, stored_name_keys(store, rows, progress=say))
     if incremental:
         assert last is not None
-        result = _incremental(store, rows, features, last, engine, actor, say)
+        result = _incremental(store, features, last, engine, actor, say)
     else:
         chosen = DEFAULT_THRESHOLD if threshold is None else threshold
-        result = _full(store, rows, features, chosen, engine, model, actor, say)
+        result = _full(store, features, chosen, engine, model, actor, say)
     result.seconds = time.perf_counter() - started
     return result
 
 
 def _full(
     store: Store,
-    rows: list[dict[str, Any]],
-    features: Any,
+    features: pd.DataFrame,
     threshold: float,
     engine: str,
     model: str | None,
     actor: str | None,
     say: Callable[[str], None],
 ) -> ResolutionResult:
+    records = len(features)
+    scope = features["unique_id"].tolist()
     scored, model = train_and_score(features, engine=engine, model=model, progress=say)
+    del features
     say("cluster records into persons")
-    scope = [fields["record_id"] for fields in rows]
     with store.engine.connect() as connection:
         verdicts = _latest_judgements(connection)
-        previous = dict(
-            connection.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
-        )
-    plan = _plan(
-        store, rows, scope, _strong_pairs(scored, threshold), verdicts, previous, threshold, say
-    )
+        previous = _membership(connection)
+    strong = _strong_pairs(scored, threshold)
+    plan = _plan(store, scope, strong, verdicts, previous, threshold, say, whole_register=True)
     say("write persons")
-    return _commit(store, plan, scored, model, threshold, engine, actor, "full", len(rows), None)
+    return _commit(store, plan, scored, model, threshold, engine, actor, "full", records, None)
 
 
 def _incremental(
     store: Store,
-    rows: list[dict[str, Any]],
-    features: Any,
+    features: pd.DataFrame,
     last: _LastRun,
     engine: str,
     actor: str | None,
     say: Callable[[str], None],
 ) -> ResolutionResult:
     with store.engine.connect() as connection:
-        previous = dict(
-            connection.execute(select(person_records.c.record_id, person_records.c.person_id)).all()
-        )
+        previous = _membership(connection)
         verdicts = _latest_judgements(connection)
         judged = _judged_since(connection, last.finished_at)
-    new_ids = [fields["record_id"] for fields in rows if fields["record_id"] not in previous]
+    records = len(features)
+    new_ids = [record for record in features["unique_id"].tolist() if record not in previous]
     if not new_ids and not judged:
         with store.engine.connect() as connection:
             totals = _totals(connection)
         return ResolutionResult(
-            run_id=last.id, records=len(rows), pairs=0, mode="unchanged", **totals
+            run_id=last.id, records=records, pairs=0, mode="unchanged", **totals
         )
     say(f"score {len(new_ids):,} new records against the register")
     scored = score_new_records(features, new_ids, last.model, engine=engine) if new_ids else None
+    del features
     strong = list(_strong_pairs(scored, last.threshold)) if scored is not None else []
     touched = set(new_ids) | judged | {end for pair in strong for end in (pair.left, pair.right)}
     touched_persons = {previous[record] for record in touched if record in previous}
@@ -171,7 +168,6 @@ def _incremental(
     in_scope = set(scope)
     plan = _plan(
         store,
-        [fields for fields in rows if fields["record_id"] in in_scope],
         scope,
         itertools.chain(stored, strong),
         [v for v in verdicts if v.left in in_scope and v.right in in_scope],
@@ -181,9 +177,14 @@ def _incremental(
     )
     say("write persons")
     return _commit(
-        store, plan, scored, last.model, last.threshold, engine, actor, "incremental", len(rows),
+        store, plan, scored, last.model, last.threshold, engine, actor, "incremental", records,
         touched_persons,
     )  # fmt: skip
+
+
+def _membership(connection: Connection) -> dict[int, int]:
+    query = select(person_records.c.record_id, person_records.c.person_id)
+    return dict(connection.execute(query).all())
 
 
 @dataclass
@@ -200,27 +201,28 @@ class _Plan:
 
 def _plan(
     store: Store,
-    rows: list[dict[str, Any]],
     scope: list[int],
     strong: Iterable[Pair],
     verdicts: list[Judgement],
     previous: dict[int, int],
     threshold: float,
     say: Callable[[str], None],
+    *,
+    whole_register: bool = False,
 ) -> _Plan:
-    """Cluster the records in scope, give the clusters stable ids, assess certainty."""
+    """Cluster the records in scope (`whole_register`: every record), give the clusters
+    stable ids, assess certainty."""
     with store.engine.connect() as connection:
         next_id = (connection.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
         source_info = {row.id: row for row in connection.execute(select(sources))}
-    clustering = cluster_records(
-        scope, strong, verdicts, {fields["record_id"]: _facts(fields) for fields in rows},
-        threshold=threshold,
-    )  # fmt: skip
+    # One pass over the records' fields, kept only as what clustering and certainty read.
+    facts, evidence = {}, {}
+    for fields in iter_record_fields(store, record_ids=None if whole_register else scope):
+        facts[fields["record_id"]] = _facts(fields)
+        evidence[fields["record_id"]] = _evidence(fields, source_info[fields["source_id"]])
+    clustering = cluster_records(scope, strong, verdicts, facts, threshold=threshold)
     membership, lineage = assign_person_ids(clustering.clusters, previous, next_id)
     say("assess certainty")
-    evidence = {
-        fields["record_id"]: _evidence(fields, source_info[fields["source_id"]]) for fields in rows
-    }
     same_by_person: dict[int, int] = defaultdict(int)
     for verdict in verdicts:
         if verdict.verdict == "same" and membership[verdict.left] == membership[verdict.right]:

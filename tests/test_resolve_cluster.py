@@ -15,6 +15,7 @@ from nomina.resolve.cluster import (
     RecordFacts,
     birth_span,
     cluster_records,
+    numbers_meet,
 )
 
 
@@ -65,6 +66,31 @@ def test_different_holds_against_a_chain_of_strong_pairs() -> None:
         "link between records 2 and 3 (probability 0.990) refused: "
         "records 1 and 3 judged different by a reviewer",
     )
+
+
+def test_a_number_one_slip_apart_is_a_clerks_error_not_a_second_document() -> None:
+    records = {
+        1: facts(1, ("2274401",)),
+        2: facts(2, ("2274501",)),  # one digit mistyped
+        3: facts(3, ("6504363",)),
+        4: facts(4, ("6504336",)),  # two digits swapped
+        5: facts(5, ("AB1234567",)),
+        6: facts(6, ("CD9876543",)),  # a different document
+    }
+    pairs = [strong(1, 2), strong(3, 4), strong(5, 6)]
+    result = cluster_records(list(records), pairs, [], records)
+    assert result.clusters == (frozenset({1, 2}), frozenset({3, 4}), frozenset({5}), frozenset({6}))
+    assert numbers_meet(frozenset({"123456"}), frozenset({"123465"}))
+    assert not numbers_meet(frozenset({"12345"}), frozenset({"12346"}))  # too short to tell
+
+
+def test_a_shared_number_vouches_across_a_birth_date_far_off() -> None:
+    records = {1: facts(1, ("5475592",), "1967-05-09"), 2: facts(2, ("5475592",), "1912-07-29")}
+    records[3] = facts(3, (), "1967-05-09")
+    records[4] = facts(4, (), "1912-07-29")
+    pairs = [strong(1, 2), strong(3, 4)]
+    result = cluster_records([1, 2, 3, 4], pairs, [], records)
+    assert result.clusters == (frozenset({1, 2}), frozenset({3}), frozenset({4}))
 
 
 def test_differing_document_numbers_stop_a_chain() -> None:
@@ -269,6 +295,18 @@ def test_same_input_in_any_order_gives_the_same_output(world, rnd: random.Random
     assert cluster_records(ids, pairs, judged, shuffled_facts) == first
 
 
+def _numbers_vouch(cluster, record_facts) -> bool:
+    """Two records of the cluster share a number (or one a slip of it): then a birth date
+    far off is read as a slip, and the birth check does not apply."""
+    members = sorted(cluster)
+    return any(
+        numbers_meet(record_facts[a].document_numbers, record_facts[b].document_numbers)
+        or numbers_meet(record_facts[a].service_numbers, record_facts[b].service_numbers)
+        for i, a in enumerate(members)
+        for b in members[i + 1 :]
+    )
+
+
 @settings(max_examples=300, deadline=None)
 @given(worlds())
 def test_invariants(world) -> None:
@@ -289,7 +327,7 @@ def test_invariants(world) -> None:
         if j.verdict == "different" and cluster[j.left] == cluster[j.right]:
             assert j.left in forced
     for c in result.clusters:
-        if min(c) in forced:
+        if min(c) in forced or _numbers_vouch(c, record_facts):
             continue
         spans = [birth_span(record_facts[r].birth_date) for r in c if record_facts[r].birth_date]
         if spans:

@@ -5,7 +5,8 @@ together through one weak link. Here a link is refused when the two would-be hal
 of a person hold a reviewer's `different` judgement or contradicting facts:
 
 * **numbers**: both halves carry numbers of one kind (identity-document numbers, or
-  service numbers) and the halves share no number of either kind. A shared service
+  service numbers) and the halves share no number of either kind (numbers one slip
+  apart, a digit mistyped or two swapped, count as shared: a clerk's error). A shared service
   number counts as sharing: one soldier keeps his service number when his passport is
   renewed, so it vouches for two different passport numbers (and the other way round).
   A document number never contradicts a service number; they are different kinds.
@@ -15,7 +16,8 @@ of a person hold a reviewer's `different` judgement or contradicting facts:
   `max_birth_years_apart` years apart for certain. A partial date is read as the span
   it covers ("1998" = 1998-01-01…1998-12-31), so each pair is compared at the
   precision both have: "1998" and "2001-01-01" are more than 2 years apart, "1998" and
-  "2000-12-31" are not.
+  "2000-12-31" are not. Halves that share a number are not checked on birth dates: the
+  number vouches for the person, and a date far off is then a slip.
 
 `same` judgements are must-links and are applied first; when a chain of them joins
 contradicting records the reviewers win and the person is reported in `forced`.
@@ -37,6 +39,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
+
+from rapidfuzz.distance import DamerauLevenshtein
 
 VERDICTS = ("same", "different", "unsure")
 
@@ -153,6 +157,22 @@ class _State:
 
 _EMPTY: frozenset[str] = frozenset()
 _UNSET = object()  # a record whose state was not read from its facts yet
+
+
+def numbers_meet(mine: frozenset[str] | set[str], theirs: frozenset[str] | set[str]) -> bool:
+    """Two sets of numbers share one, or two of them are one slip apart (a digit mistyped,
+    two swapped: 2274401 / 2274501): a clerk's error, not a second document."""
+    if not mine.isdisjoint(theirs):
+        return True
+    return any(
+        len(x) >= _SLIP_MIN_LENGTH and DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1
+        for x in mine
+        for y in theirs
+    )
+
+
+# Shorter numbers are too often one digit apart by chance to read a difference as a slip.
+_SLIP_MIN_LENGTH = 6
 
 
 def _merged(mine: frozenset[str] | set[str], theirs: frozenset[str] | set[str]) -> set[str]:
@@ -373,9 +393,8 @@ def _cluster(
                     first, second = sorted((rid[member], rid[partner]))
                     return f"records {first} and {second} judged different by a reviewer"
         da, db, va, vb = sa.docs, sb.docs, sa.svcs, sb.svcs
-        if ((da and db) or (va and vb)) and not (
-            (da and db and not da.isdisjoint(db)) or (va and vb and not va.isdisjoint(vb))
-        ):
+        shared = (da and db and numbers_meet(da, db)) or (va and vb and numbers_meet(va, vb))
+        if ((da and db) or (va and vb)) and not shared:
             kind, x, y = (
                 ("document numbers", sa.doc_rep, sb.doc_rep)
                 if da and db
@@ -384,7 +403,8 @@ def _cluster(
             assert x is not None and y is not None
             (r1, n1), (r2, n2) = (x, y) if x < y else (y, x)
             return f"records {r1} and {r2}: {kind} {n1} and {n2} differ"
-        if sa.late and sb.late:
+        # A shared number vouches for the person: a birth date far off is then a slip.
+        if sa.late and sb.late and not shared:
             if sa.late > sb.early + k:
                 return birth_reason(sa.late_rec, sb.early_rec)
             if sb.late > sa.early + k:

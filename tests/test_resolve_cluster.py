@@ -75,11 +75,18 @@ def test_a_number_one_slip_apart_is_a_clerks_error_not_a_second_document() -> No
         3: facts(3, ("6504363",)),
         4: facts(4, ("6504336",)),  # two digits swapped
         5: facts(5, ("AB1234567",)),
-        6: facts(6, ("CD9876543",)),  # a different document
+        6: facts(6),
+        7: facts(7, ("AB1234576",)),  # a slip of 5's number: 5, 6, 7 are one person
+        8: facts(8, ("CD9876543",)),  # a different document: not through 6
     }
-    pairs = [strong(1, 2), strong(3, 4), strong(5, 6)]
+    pairs = [strong(1, 2), strong(3, 4), strong(5, 6, 12.0), strong(6, 7, 11.0), strong(6, 8)]
     result = cluster_records(list(records), pairs, [], records)
-    assert result.clusters == (frozenset({1, 2}), frozenset({3, 4}), frozenset({5}), frozenset({6}))
+    assert result.clusters == (
+        frozenset({1, 2}),
+        frozenset({3, 4}),
+        frozenset({5, 6, 7}),
+        frozenset({8}),
+    )
     assert numbers_meet(frozenset({"123456"}), frozenset({"123465"}))
     assert not numbers_meet(frozenset({"12345"}), frozenset({"12346"}))  # too short to tell
 
@@ -121,11 +128,18 @@ def test_a_shared_number_links_and_kinds_never_contradict_each_other() -> None:
     assert only.clusters == (frozenset({1, 2}),)
 
 
-def test_differing_service_numbers_contradict() -> None:
-    records = {1: facts(1, svcs=("S1",)), 2: facts(2, svcs=("S2",))}
-    result = cluster_records([1, 2], [strong(1, 2)], [], records)
+def test_differing_service_numbers_stop_a_chain() -> None:
+    records = {1: facts(1, svcs=("S1",)), 2: facts(2, svcs=("S2",)), 3: facts(3)}
+    result = cluster_records([1, 2, 3], [strong(1, 3, 11.0), strong(3, 2)], [], records)
     assert len(result.clusters) == 2
     assert "service numbers S1 and S2 differ" in result.splits[0].reasons[0]
+
+
+def test_two_records_with_different_numbers_link_on_the_models_word() -> None:
+    # A renewed passport: the model weighed the two numbers when it scored the pair.
+    records = {1: facts(1, ("AB1234567",)), 2: facts(2, ("CD9876543",))}
+    result = cluster_records([1, 2], [strong(1, 2)], [], records)
+    assert result.clusters == (frozenset({1, 2}),)
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,10 @@ Plain connected components over the pairs above threshold chain unrelated people
 together through one weak link. Here a link is refused when the two would-be halves
 of a person hold a reviewer's `different` judgement or contradicting facts:
 
-* **numbers**: both halves carry numbers of one kind (identity-document numbers, or
-  service numbers) and the halves share no number of either kind (numbers one slip
+* **numbers** (when at least one half already holds several records: a chain; two
+  single records' own numbers are what the model weighed when it scored their pair, and
+  a passport is renewed): both halves carry numbers of one kind (identity-document
+  numbers, or service numbers) and the halves share no number of either kind (numbers one slip
   apart, a digit mistyped or two swapped, count as shared: a clerk's error). A shared service
   number counts as sharing: one soldier keeps his service number when his passport is
   renewed, so it vouches for two different passport numbers (and the other way round).
@@ -384,8 +386,11 @@ def _cluster(
             s = state[root] = _from_facts(rid[root], facts_get(rid[root]), spans)
         return s  # type: ignore[return-value]
 
-    def conflict(sa: _State, ra: int, sb: _State, rb: int) -> str | None:
-        """Why the sets rooted at ra and rb must not merge, or None."""
+    def conflict(sa: _State, ra: int, sb: _State, rb: int, chain: bool = True) -> str | None:
+        """Why the sets rooted at ra and rb must not merge, or None. Numbers are checked
+        only for a `chain`: two single records' own numbers are what the model weighed
+        to score their pair (and a passport is renewed); the guard is against links
+        through third records."""
         if sa.cannot and sb.cannot:  # stored on both sides: the smaller list finds them all
             small, other = (sa.cannot, rb) if len(sa.cannot) <= len(sb.cannot) else (sb.cannot, ra)
             for member, partner in small:
@@ -394,7 +399,7 @@ def _cluster(
                     return f"records {first} and {second} judged different by a reviewer"
         da, db, va, vb = sa.docs, sb.docs, sa.svcs, sb.svcs
         shared = (da and db and numbers_meet(da, db)) or (va and vb and numbers_meet(va, vb))
-        if ((da and db) or (va and vb)) and not shared:
+        if chain and ((da and db) or (va and vb)) and not shared:
             kind, x, y = (
                 ("document numbers", sa.doc_rep, sb.doc_rep)
                 if da and db
@@ -482,7 +487,8 @@ def _cluster(
                 sb = state_of(rb)
             # Every contradiction needs something on both sides; most sets carry nothing.
             if sa is not None and sb is not None:
-                reason = conflict(sa, ra, sb, rb)  # type: ignore[arg-type]
+                chain = size[ra] > 1 or size[rb] > 1
+                reason = conflict(sa, ra, sb, rb, chain)  # type: ignore[arg-type]
                 if reason is not None:
                     refused.append((pair, reason, a, b))
                     continue

@@ -401,6 +401,7 @@ def baseline_input(fields: pd.DataFrame) -> pd.DataFrame:
     birth = _text(column("birth_date"))
     frame["birth_date"], frame["birth_year"] = birth, birth.str[:4]
     frame["birth_place"] = _plain(column("birth_place"))
+    frame["residence"] = _plain(column("residence"))
     for name_ in ("document_number", "service_number", "citizenship", "sex", "military_unit"):
         frame[name_] = _text(column(name_))
     return frame
@@ -424,8 +425,9 @@ def splink_baseline(fields: pd.DataFrame) -> pd.Series:
                 invalid_dates_as_null=False,
             )
         )
-    if "birth_place" in has:
-        comparisons.append(cl.JaroWinklerAtThresholds("birth_place"))
+    for place in ("birth_place", "residence"):
+        if place in has:
+            comparisons.append(cl.JaroWinklerAtThresholds(place))
     for name in ("document_number", "service_number", "citizenship", "sex", "military_unit"):
         if name in has:
             comparisons.append(cl.ExactMatch(name))

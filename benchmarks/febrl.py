@@ -16,9 +16,9 @@ are checked against it.
 
 Each file is written as it is (all ten columns; `rec_id`, the truth, is left out) with
 a source YAML mapping given_name → given_name, surname → family_name, date_of_birth →
-birth_date, soc_sec_id → document_number. The address columns (street number, address
-lines, suburb, postcode, state) have no nomina field and are not mapped; the baseline
-compares only what the YAML maps. date_of_birth is YYYYMMDD, which nomina's date
+birth_date, soc_sec_id → document_number, address_1 → residence (the other address
+columns, street number, second line, suburb, postcode and state, are not mapped); the
+baseline compares only what the YAML maps. date_of_birth is YYYYMMDD, which nomina's date
 parser does not read (an eight-digit number is not a date to it), so the CSV carries
 it as YYYY-MM-DD (same digits, both sides). Impossible dates in the data (month 45,
 November 92) stay: nomina quarantines those rows, as it would a user's, and they are
@@ -41,6 +41,7 @@ COLUMNS = {
     "surname": "family_name",
     "date_of_birth": "birth_date",
     "soc_sec_id": "document_number",
+    "address_1": "residence",
 }
 TRUE_ID = re.compile(r"rec-(\d+)-(?:org|dup-\d+)")
 

@@ -45,6 +45,7 @@ COUNTRY_FIELDS: Final = ("citizenship", "birth_country", "document_issuer")
 IDENTIFIER_FIELDS: Final = ("document_number", "service_number")
 TEXT_FIELDS: Final = (
     "birth_place",
+    "residence",  # home or registration address, as written
     "military_unit",
     "rank",
     "recruitment_channel",

@@ -64,6 +64,7 @@ FIELD_COLUMNS = (
     "birth_date",
     "birth_date_precision",
     "birth_place",
+    "residence",
     "birth_country",
     "citizenship",
     "document_issuer",

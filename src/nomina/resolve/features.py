@@ -61,6 +61,7 @@ FEATURE_COLUMNS = (
     "service_number",
     "military_unit",
     "birth_place",
+    "residence",
 )
 # Columns holding lists of keys (None when the record has none).
 ARRAY_COLUMNS = tuple(c for c in FEATURE_COLUMNS if c.endswith(("_keys", "_consonants", "_pairs")))
@@ -160,6 +161,13 @@ def _text_key(value: str | None) -> str | None:
     return (skeleton(value) or None) if value else None
 
 
+def _address_key(value: str | None) -> str | None:
+    """An address as lower-case words and numbers, one space apart (punctuation and
+    spacing vary between clerks; the order of the words is kept)."""
+    words = "".join(c if c.isalnum() else " " for c in (value or "").casefold()).split()
+    return " ".join(words) or None
+
+
 def feature_row(fields: dict[str, Any], names: RecordNameKeys | None = None) -> dict[str, Any]:
     names = names or name_features(fields)
     year, month, day = _date_parts(fields.get("birth_date"))
@@ -189,6 +197,7 @@ def feature_row(fields: dict[str, Any], names: RecordNameKeys | None = None) -> 
         "service_number": _identifier(fields.get("service_number")),
         "military_unit": (fields.get("military_unit") or "").strip().casefold() or None,
         "birth_place": _text_key(fields.get("birth_place")),
+        "residence": _address_key(fields.get("residence")),
     }
 
 
@@ -216,7 +225,9 @@ def iter_record_fields(
 
 _CHUNK = 10_000  # ids per IN (...) list: what every driver accepts
 _NAME_INPUTS = ("full_name", "given_name", "family_name", "patronymic", "citizenship")
-_OTHER_INPUTS = ("birth_date", "document_number", "service_number", "military_unit", "birth_place")
+_OTHER_INPUTS = (
+    "birth_date", "document_number", "service_number", "military_unit", "birth_place", "residence",
+)  # fmt: skip
 
 
 def load_features(store: Store, *, progress: Callable[[str], None] | None = None) -> pd.DataFrame:

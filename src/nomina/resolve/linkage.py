@@ -261,6 +261,13 @@ def _birth_place_comparison() -> Any:
     return cl.JaroWinklerAtThresholds("birth_place", [0.9])
 
 
+def _residence_comparison() -> Any:
+    import splink.comparison_library as cl
+
+    # Addresses are long: a slip or two leaves Jaro-Winkler high, another street does not.
+    return cl.JaroWinklerAtThresholds("residence", [0.95, 0.85])
+
+
 # (the column a comparison needs, the comparison): a field no record carries is left out,
 # so the model has no level it could never train.
 COMPARISONS: tuple[tuple[str, Callable[[], Any]], ...] = (
@@ -274,6 +281,7 @@ COMPARISONS: tuple[tuple[str, Callable[[], Any]], ...] = (
     ("service_number", _exact("service_number")),
     ("military_unit", _exact("military_unit")),
     ("birth_place", _birth_place_comparison),
+    ("residence", _residence_comparison),
 )
 
 # A pair no rule proposes can never be linked, and every pair proposed costs: each rule

@@ -92,6 +92,7 @@ record_fields = Table(
     Column("birth_date", String(10)),
     Column("birth_date_precision", String(5)),
     Column("birth_place", Text),
+    Column("residence", Text),  # added by migration 0004
     Column("birth_country", String(16)),
     Column("citizenship", String(16)),
     Column("document_issuer", String(16)),

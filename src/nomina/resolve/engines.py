@@ -1,74 +1,77 @@
 """Where Splink runs: DuckDB in process, or Spark in local mode.
 
-`database(engine)` returns a Splink database API. DuckDB is an in-memory connection.
-Spark is one local SparkSession per process (master `local[2]`, or `NOMINA_SPARK_MASTER`;
-driver memory `NOMINA_SPARK_DRIVER_MEMORY`, default 1g), started on first use (4-8 s)
-and stopped at exit, with a scratch folder (checkpoints, shuffle files, log config)
-under the system temp directory that is removed with it. Nothing is downloaded: Splink's
-similarity jar ships inside the splink wheel and goes on the class path by `spark.jars`
-as a local file (no `spark.jars.packages`, no Ivy).
+`database(engine)` returns a Splink database API: for "duckdb" a fresh in-memory
+connection; for "spark" one local SparkSession per process (master `local[2]` or
+`NOMINA_SPARK_MASTER`, driver memory 1g or `NOMINA_SPARK_DRIVER_MEMORY`, 8 shuffle
+partitions, no UI, logs at ERROR), started on first use and stopped at exit. Its scratch
+folder (checkpoints, where Splink writes intermediate tables as parquet; shuffle files;
+the log config) lies under the system temp directory and is removed with it. Nothing is
+downloaded: Splink's similarity jar ships in the splink wheel and goes on the class path
+as a local file (`spark.jars`; no `spark.jars.packages`, no Ivy). Python workers (the
+functions below) run this interpreter (`PYSPARK_PYTHON`, unless already set).
 
-What runs identically on both engines (Splink 5.0.0, pyspark 4.3.0, DuckDB 2.0; checked
-by linking one synthetic frame on both, tests/test_resolve_engines.py):
+Checked by running one model on both engines (Splink 5.0.0, pyspark 4.3.0, DuckDB 2.0,
+Java 17; tests/test_resolve_engines.py). The same on both, to ~1e-16 (sums in another
+order):
 
-- `ArrayIntersectLevel(col, n)`: Splink writes each dialect's SQL itself,
-  `array_length(list_intersect(l, r)) >= n` on DuckDB and
-  `SIZE(ARRAY_INTERSECT(l, r)) >= n` on Spark. Same levels, except that Spark counts a
-  NULL element both arrays hold and DuckDB does not (keep NULLs out of key arrays).
-- `ExactMatch(col).configure(term_frequency_adjustments=True)` and any level with
-  `.configure(tf_adjustment_column=...)` (that comparison needs an exact-match level on
-  the tf column, as on DuckDB).
+- `ArrayIntersectLevel(col, n)`: Splink writes each dialect's SQL,
+  `array_length(list_intersect(l, r)) >= n` / `SIZE(ARRAY_INTERSECT(l, r)) >= n`. (Spark
+  counts a NULL element both arrays hold and DuckDB does not: keep NULLs out of arrays.)
+- `ExactMatch(col).configure(term_frequency_adjustments=True)`, and levels with
+  `.configure(tf_adjustment_column=...)` (given an exact-match level on that column in
+  the comparison, on either engine).
 - `block_on(..., arrays_to_explode=[...])` on array columns.
 - `estimate_probability_two_random_records_match`, `estimate_parameters_using_
-  expectation_maximisation`, `inference.predict(threshold_match_probability=...)`:
-  the same pairs, the same parameters, probabilities equal to ~1e-12 (sums in another
-  order).
-- `estimate_u_using_random_sampling`: identical only when nothing is sampled or chunked:
-  `max_pairs` at least the number of pairs and `num_chunks=1` (or
-  `min_count_per_level=None`). Otherwise each engine draws its own sample (DuckDB's
-  and Spark's random and hash functions differ), seed or not: u values agree
-  statistically, not digit for digit.
-- `save_model_to_json` and `Linker(db.register(frame), model)`: on the engine that
-  wrote the model. The JSON holds SQL in the writer's dialect (`list_intersect`,
-  `jaro_winkler_similarity`, double-quoted names on DuckDB; `ARRAY_INTERSECT`,
-  `jaro_winkler`, backticks on Spark), and Splink does not translate a saved level's
-  SQL (sqlglot would turn `list_intersect` into Spark's nonexistent `LIST_INTERSECT`).
-  To move a trained model between engines, `model_for_engine` rebuilds the SQL from the
-  settings for the target engine and carries the trained parameters over.
+  expectation_maximisation`, `inference.predict(threshold_match_probability=...)`.
+- `estimate_u_using_random_sampling` only when nothing is sampled or chunked: `max_pairs`
+  above the number of pairs and `num_chunks=1` (or `min_count_per_level=None`).
+  Otherwise each engine draws its own sample and chunks by its own hash function, seed
+  or not: u agrees statistically, not digit for digit.
+- `save_model_to_json`, then `Linker(db.register(frame), model)` on the engine that wrote
+  it. Not across engines: the JSON holds each level's SQL in the writer's dialect
+  (`list_intersect`, `jaro_winkler_similarity`, "quoted" names from DuckDB; backticks,
+  `ARRAY_INTERSECT`, `jaro_winkler` from Spark) and Splink reruns it untranslated.
+  `model_for_engine(settings, model, engine)` rewrites the SQL from the settings for the
+  other engine and keeps the trained parameters.
 - `link_type="link_only"` with two registered tables.
-- `CustomLevel` with plain SQL: only if the SQL means the same in both dialects.
-  `abs(birth_year_l - birth_year_r) <= 1` and `a_l = b_r` (bare names) do. With double
-  quotes, `"a_l" = "b_r"` is a comparison of columns on DuckDB but of two string
-  literals on Spark: silently never true, and `abs("birth_year_l" - "birth_year_r")`
-  fails (a string minus a string). Write bare names, or pass
-  `CustomLevel(sql, base_dialect_str="duckdb")` so that Splink translates (sqlglot;
-  quoting and arithmetic translate, DuckDB-only functions do not).
-- Python functions in SQL (e.g. a name score): `register_function(db, name, fn)` on
-  either engine (a vectorised pandas UDF on Spark, run by this interpreter).
+- `CustomLevel` whose SQL means the same in both dialects: bare names
+  (`abs(birth_year_l - birth_year_r) <= 1`, `a_l = b_r`), or DuckDB's SQL with
+  `base_dialect_str="duckdb"`, which Splink translates by sqlglot. Without it, double
+  quotes are string literals on Spark: `"a_l" = "b_r"` is silently never true and
+  `abs("birth_year_l" - "birth_year_r")` fails (a string minus a string).
+- `damerau_levenshtein` (the jar's, a double) and `levenshtein` (Spark's) on ASCII. On
+  other text DuckDB counts UTF-8 bytes and Spark characters (Тхапа / Тапа: 2 and 1).
+- Python functions in SQL: `register_function(db, name, fn)` on either engine (a
+  vectorised pandas UDF on Spark).
 
-What differs, and what this module does about it:
+Different, and what to do:
 
-- Jaro and Jaro-Winkler. `JaroWinklerLevel` / `JaroWinklerAtThresholds` call
-  `jaro_winkler_similarity` on DuckDB and `jaro_winkler` on Spark, which Splink's jar
-  (scala-udf-similarity 0.2.1) implements with another count of transpositions: on
-  name-like strings about 4 % of pairs score differently, by up to 0.06 ("sita ivan" /
-  "suman anil": 0.730 on DuckDB, 0.672 from the jar, 0.705 from Spark 4.3's own
-  `jaro_winkler_similarity`), enough to move pairs across thresholds (0.7, 0.8, 0.92
-  all did). DuckDB's function also works on UTF-8 bytes, not characters ("Тхапа" /
-  "Тапа": 0.947 on DuckDB, 0.940 by characters). So on Spark this module replaces
-  `jaro_winkler` and `jaro_sim` with rapidfuzz on UTF-8 bytes, which equals DuckDB's
-  functions to the last bit (DuckDB uses rapidfuzz's algorithm), empty strings
-  included (0.0). Pass `duckdb_similarity=False` to keep the jar's functions.
-- DuckDB-only SQL functions do not exist on Spark: `list_has_any`, `list_intersect`,
-  `array_length`, `len` fail there (UNRESOLVED_ROUTINE), and Spark's `arrays_overlap`,
-  `size`, `array_size` fail on DuckDB. Use Splink's levels (`ArrayIntersectLevel`),
-  or SQL both accept: `cardinality(array_intersect(a_l, a_r)) >= 1` (any shared key)
-  and `array_contains(a_l, x)` run on both.
+- Jaro-Winkler. `JaroWinklerLevel` and `JaroWinklerAtThresholds` call DuckDB's
+  `jaro_winkler_similarity` and, on Spark, the jar's `jaro_winkler`
+  (scala-udf-similarity 0.2.1), which counts transpositions differently: 4 % of
+  name-like pairs scored apart, by up to 0.06 ("sita ivan" / "suman anil": 0.730 on
+  DuckDB, 0.672 from the jar, 0.705 from Spark 4.3's own `jaro_winkler_similarity`),
+  across the thresholds 0.7, 0.8 and 0.92; a trained model's probabilities moved by up
+  to 0.007. DuckDB's also counts UTF-8 bytes, not characters (Тхапа / Тапа: 0.947 against
+  0.940). So `database("spark")` replaces `jaro_winkler` and `jaro_sim` with rapidfuzz on
+  UTF-8 bytes, equal to DuckDB's to the last bit (DuckDB's is rapidfuzz's algorithm), 0.0
+  for an empty string, NULL for NULL; it costs a Python worker per task (a linkage run
+  30-40 % slower). `database("spark", duckdb_similarity=False)` keeps the jar's.
+- DuckDB's list functions do not exist on Spark (`list_has_any`, `list_intersect`,
+  `array_length`, `len`: UNRESOLVED_ROUTINE), nor Spark's on DuckDB (`arrays_overlap`,
+  `size`, `array_size`). sqlglot does not bridge them: with `base_dialect_str="duckdb"`,
+  `list_has_any(a, b)` becomes `a && b`, a syntax error on Spark, and `list_intersect`
+  stays `LIST_INTERSECT`. Use Splink's `ArrayIntersectLevel`, or SQL both engines run:
+  `cardinality(array_intersect(a_l, b_r)) > 0` for "share an element" (with or without
+  `base_dialect_str="duckdb"`; as a level's condition it is true exactly when
+  `list_has_any` is), and `array_contains(a_l, x)`.
 
-Spark in local mode is slow on small inputs: each of Splink's queries costs Spark
-0.3-1 s of planning and scheduling whatever its size, so training and scoring a few
-hundred records takes 20-40 s against well under a second on DuckDB. It pays off only
-beyond one machine's DuckDB.
+Spark in local mode is slow on small inputs: each of Splink's many queries costs
+0.3-1 s of planning and scheduling whatever its size, and the JVM is cold for the first
+run. Training and scoring 340 records took 0.7 s on DuckDB and 21-25 s on Spark warm,
+35-50 s cold, after 4-9 s to start the session (two cores). Spark earns its keep only
+beyond what one machine's DuckDB can hold. The JVM takes about 1.1 GB resident with 1g
+of heap; each Python worker 50-175 MB.
 """
 
 from __future__ import annotations
@@ -167,42 +170,38 @@ def _pandas_udf(scores: Callable[[Any, Any], Any]) -> Any:
 
 
 def model_for_engine(settings: Any, model: dict[str, Any] | str, engine: str) -> dict[str, Any]:
-    """A trained model (Splink JSON from any engine) as settings for `engine`.
+    """A trained model (Splink's JSON, from either engine) with its SQL written for `engine`.
 
-    The SQL comes from `settings` (the SettingsCreator the model was trained with),
-    written for `engine`; the trained parameters (m and u of every level, the share of
-    matches) come from `model`. Comparisons and their levels must be the same, in order.
+    Every level's SQL and the blocking rules come from `settings` (the SettingsCreator
+    the model was trained with) for `engine`; everything else (m and u of each level,
+    the share of matches, the options) comes from `model`. The comparisons and their
+    levels must be the same and in the same order (their labels are checked).
     """
     import json
 
-    from splink.internals.dialects import SplinkDialect
-
-    trained = json.loads(model) if isinstance(model, str) else model
-    dialect = SplinkDialect.from_string(_dialect_name(engine)).sql_dialect_str
-    target = settings.create_settings_dict(dialect)
-    if len(target["comparisons"]) != len(trained["comparisons"]):
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+    trained = json.loads(model) if isinstance(model, str) else json.loads(json.dumps(model))
+    target = settings.create_settings_dict(engine)
+    comparisons = trained["comparisons"]
+    if len(target["comparisons"]) != len(comparisons):
         raise ValueError("the model and the settings have different comparisons")
-    for built, learnt in zip(target["comparisons"], trained["comparisons"], strict=True):
-        name = built.get("output_column_name")
-        if name != learnt.get("output_column_name") or len(built["comparison_levels"]) != len(
-            learnt["comparison_levels"]
-        ):
-            raise ValueError(f"comparison {name!r} differs between the model and the settings")
+    for built, learnt in zip(target["comparisons"], comparisons, strict=True):
+        labels = [level.get("label_for_charts") for level in built["comparison_levels"]]
+        if labels != [level.get("label_for_charts") for level in learnt["comparison_levels"]]:
+            name = learnt.get("output_column_name")
+            raise ValueError(
+                f"comparison {name!r} has other levels in the model than in the settings"
+            )
         for level, learnt_level in zip(
             built["comparison_levels"], learnt["comparison_levels"], strict=True
         ):
-            for key in ("m_probability", "u_probability"):
-                if learnt_level.get(key) is not None:
-                    level[key] = learnt_level[key]
-    target["probability_two_random_records_match"] = trained["probability_two_random_records_match"]
-    target["sql_dialect"] = dialect
-    return target
-
-
-def _dialect_name(engine: str) -> str:
-    if engine not in ENGINES:
-        raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
-    return engine
+            learnt_level["sql_condition"] = level["sql_condition"]
+    trained["blocking_rules_to_generate_predictions"] = target[
+        "blocking_rules_to_generate_predictions"
+    ]
+    trained["sql_dialect"] = engine
+    return trained
 
 
 # --- Jaro and Jaro-Winkler on Spark as DuckDB computes them ------------------------------
@@ -244,6 +243,7 @@ def _register_duckdb_similarity(session: Any) -> None:
 _lock = threading.Lock()
 _session: Any = None
 _workdir: str | None = None
+_stop_at_exit = False
 
 
 def spark_unavailable_reason() -> str | None:
@@ -288,7 +288,7 @@ def _java_major_version(java: str) -> int | None:
 
 def spark_session() -> Any:
     """The process's one local SparkSession, started on first use."""
-    global _session, _workdir
+    global _session, _workdir, _stop_at_exit
     with _lock:
         if _session is not None and _session.sparkContext._jsc is not None:
             return _session
@@ -308,7 +308,6 @@ def spark_session() -> Any:
         # Python workers (for Python functions in SQL) must run this interpreter, whose
         # environment has nomina and rapidfuzz; pyspark's default is `python3` on PATH.
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-        os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
         builder = (
             SparkSession.builder.master(os.environ.get(SPARK_MASTER_ENV) or DEFAULT_SPARK_MASTER)
             .appName("nomina")
@@ -319,7 +318,7 @@ def spark_session() -> Any:
             )
             .config(
                 "spark.driver.extraJavaOptions",
-                f"-Dlog4j2.configurationFile=file:{log_config} " + os.environ.get("XJ", ""),
+                f"-Dlog4j2.configurationFile=file:{log_config}",
             )
             .config("spark.driver.host", "127.0.0.1")
             .config("spark.driver.bindAddress", "127.0.0.1")
@@ -342,8 +341,9 @@ def spark_session() -> Any:
         # pyspark logs each failing SQL statement with a JVM stack trace before raising it.
         for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
             logging.getLogger(name).setLevel(logging.CRITICAL)
-        if _workdir is None:
+        if not _stop_at_exit:
             atexit.register(stop_spark)
+            _stop_at_exit = True
         _session, _workdir = session, workdir
         return session
 

@@ -3,14 +3,14 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint clean java
 
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev,postgres]'
+	$(PY) -m pip install --quiet -e '.[dev,postgres,spark]'
 	touch $@
 
 demo: install
@@ -20,7 +20,13 @@ lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
 	$(VENV)/bin/ruff format --check src tests benchmarks
 
-test: lint
+# Spark (nomina resolve --engine spark, and its tests) needs a Java runtime, 17 or later.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+		echo "installing a Java runtime for the Spark engine"; \
+		apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+
+test: lint java
 	$(VENV)/bin/pytest -q
 
 clean:

@@ -341,3 +341,43 @@ def test_python_functions_run_in_sql_on_both_engines(spark):
     for scores in (duck.duckdb_con.execute(sql).df(), on_spark.spark.sql(sql).toPandas()):
         assert scores["score"].tolist()[:2] == [0.75, 0.5]
         assert scores["score"].isna().tolist() == [False, False, True]
+
+
+# --- nomina's own model on both engines ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small_register(tmp_path_factory):
+    from nomina.store import open_store
+    from nomina.synth import write_world
+    from nomina.synth.truth import ingest_world
+
+    folder = tmp_path_factory.mktemp("world")
+    write_world(folder, persons=400, seed=12)
+    store = open_store(f"sqlite:///{folder / 'register.db'}")
+    ingest_world(store, folder)
+    yield store
+    store.dispose()
+
+
+def test_nomina_model_scores_the_same_pairs_on_spark(spark, small_register):
+    """The model nomina trains (cross-script name keys, custom SQL levels, term
+    frequencies), trained once on DuckDB, scores the same pairs on Spark."""
+    from nomina.resolve import build_features, train_and_score
+
+    features = build_features(small_register)
+    on_duckdb, model = train_and_score(features, engine="duckdb")
+    on_spark, _ = train_and_score(features, engine="spark", model=model)
+    assert len(on_duckdb) > 100
+    assert on_spark.left.tolist() == on_duckdb.left.tolist()
+    assert on_spark.right.tolist() == on_duckdb.right.tolist()
+    assert abs(on_spark.probability - on_duckdb.probability).max() < TOLERANCE
+    first_spark, first_duckdb = on_spark[0].contributions, on_duckdb[0].contributions
+    assert first_spark == first_duckdb
+
+
+def test_resolve_runs_on_spark(spark, small_register):
+    from nomina.resolve.run import resolve_register
+
+    result = resolve_register(small_register, engine="spark", full=True)
+    assert result.mode == "full" and 0 < result.persons < result.records

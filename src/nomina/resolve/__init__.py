@@ -1,11 +1,12 @@
 """Resolve: records → persons (linkage on Splink, clustering with constraints, stable ids).
 
-A full run (`run.resolve_register`, `nomina resolve`): per-record linkage features
-(`features`), the Splink model and scoring (`linkage`), clustering with must/cannot-links
-and a guard against chaining (`cluster`), stable person ids with lineage (`identity`),
-certainty from a written policy (`certainty`, `certainty.yaml`); `person` shows one.
-`review` (`nomina review`) ranks the uncertain pairs and records reviewers' judgements,
-which the next run follows. Still to come (issue #3): incremental runs, Spark.
+A run (`run.resolve_register`, `nomina resolve`; full, then incremental): per-record
+linkage features from names normalised once and stored (`features`), the Splink model
+and scoring in SQL (`linkage`) on DuckDB or Spark (`engines`), clustering with
+must/cannot-links and a guard against chaining (`cluster`), stable person ids with
+lineage (`identity`), certainty from a written policy (`certainty`, `certainty.yaml`);
+`person` shows one. `review` (`nomina review`) ranks the uncertain pairs and records
+reviewers' judgements, which the next run follows.
 """
 
 from __future__ import annotations

@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-ENGINES = ("duckdb",)
+from nomina.resolve.engines import database, model_for_engine
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,14 @@ def _level(sql: str, label: str) -> Any:
     return cll.CustomLevel(sql, label_for_charts=label, base_dialect_str="duckdb")
 
 
+def _overlap(left: str, right: str) -> str:
+    """Two arrays share an element, in SQL both engines read (DuckDB's list_has_any has
+    no Spark form that Splink's translation finds)."""
+    return f'cardinality(array_intersect("{left}", "{right}")) > 0'
+
+
 def _swapped(left: str, right: str) -> str:
-    return f'list_has_any("{left}_l", "{right}_r") AND list_has_any("{right}_l", "{left}_r")'
+    return f"{_overlap(f'{left}_l', f'{right}_r')} AND {_overlap(f'{right}_l', f'{left}_r')}"
 
 
 def _family_comparison() -> Any:
@@ -110,7 +116,8 @@ def _family_comparison() -> Any:
             # A swap of family and given name is weak evidence on its own: short names
             # (Korean syllables above all) share a reading by chance.
             _level(
-                'list_has_any("family_consonants_l", "family_consonants_r") OR '
+                _overlap("family_consonants_l", "family_consonants_r")
+                + " OR "
                 + _swapped("family_keys", "given_keys"),
                 "family names share their consonants, or family and given name swapped",
             ),
@@ -126,8 +133,9 @@ def _family_comparison() -> Any:
 
 # Further given names (Bahadur in Ram Bahadur, Su in Jong Su) agree, or one side has none.
 _OTHER_GIVEN_AGREE = (
-    '("other_given_keys_l" IS NULL OR "other_given_keys_r" IS NULL '
-    'OR list_has_any("other_given_keys_l", "other_given_keys_r"))'
+    '("other_given_keys_l" IS NULL OR "other_given_keys_r" IS NULL OR '
+    + _overlap("other_given_keys_l", "other_given_keys_r")
+    + ")"
 )
 
 
@@ -145,7 +153,7 @@ def _given_comparison() -> Any:
                 label_for_charts="given names spelt alike", tf_adjustment_column="given_name_key"
             ),
             _level(
-                f'list_has_any("first_given_keys_l", "first_given_keys_r") AND {_OTHER_GIVEN_AGREE}',
+                _overlap("first_given_keys_l", "first_given_keys_r") + " AND " + _OTHER_GIVEN_AGREE,
                 "given names agree",
             ),
             cll.ArrayIntersectLevel("first_given_keys", 1).configure(
@@ -155,7 +163,8 @@ def _given_comparison() -> Any:
                 label_for_charts="first given names one slip apart"
             ),
             _level(
-                'list_has_any("given_consonants_l", "given_consonants_r") OR '
+                _overlap("given_consonants_l", "given_consonants_r")
+                + " OR "
                 + _swapped("given_keys", "family_keys"),
                 "first given names share their consonants, or family and given name swapped",
             ),
@@ -330,14 +339,29 @@ def build_settings(present: Collection[str]) -> Any:
 
 
 def _database(engine: str) -> Any:
-    # Spark (for registers beyond one machine) comes with the resolve CLI; DuckDB runs
-    # in process and needs no server.
-    if engine == "duckdb":
-        import duckdb
-        from splink import DuckDBAPI
+    return database(engine)
 
-        return DuckDBAPI(duckdb.connect())
-    raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+
+def model_on_engine(model: dict[str, Any], engine: str, present: Collection[str]) -> dict[str, Any]:
+    """A trained model with its SQL written for `engine` (a saved model holds SQL in the
+    dialect of the engine that trained it, and Splink does not translate it)."""
+    if model.get("sql_dialect") == engine:
+        return model
+    from splink import SettingsCreator
+
+    built = {}
+    for _column, factory in COMPARISONS:
+        comparison = factory()
+        built[comparison.get_comparison("duckdb").output_column_name] = comparison
+    settings = SettingsCreator(
+        link_type=model["link_type"],
+        unique_id_column_name="unique_id",
+        comparisons=[built[c["output_column_name"]] for c in model["comparisons"]],
+        blocking_rules_to_generate_predictions=blocking_rules(present),
+        retain_intermediate_calculation_columns=True,
+        retain_matching_columns=False,
+    )
+    return model_for_engine(settings, model, engine)
 
 
 def train_and_score(
@@ -355,7 +379,10 @@ def train_and_score(
 
     logging.getLogger("splink").setLevel(logging.WARNING)
     say = progress or (lambda _step: None)
-    trained_model = json.loads(model) if model else _train_model(features, engine, say)
+    if model:
+        trained_model = model_on_engine(json.loads(model), engine, present_columns(features))
+    else:
+        trained_model = _train_model(features, engine, say)
     say("score candidate pairs")
     # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
     linker = Linker(_database(engine).register(features), trained_model)
@@ -417,7 +444,7 @@ def score_new_records(
     from splink import Linker
 
     logging.getLogger("splink").setLevel(logging.WARNING)
-    model = json.loads(model_json)
+    model = model_on_engine(json.loads(model_json), engine, present_columns(features))
     model["link_type"] = "link_only"
     new = features[features["unique_id"].isin(set(new_ids))]
     database = _database(engine)

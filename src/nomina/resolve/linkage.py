@@ -338,6 +338,11 @@ def build_settings(present: Collection[str]) -> Any:
     )
 
 
+# Splink logs each training step, and warns of every level EM did not see (the floors in
+# `smoothed` handle those); nomina reports its own steps through `progress`.
+QUIET = logging.ERROR
+
+
 def _database(engine: str) -> Any:
     return database(engine)
 
@@ -377,7 +382,7 @@ def train_and_score(
     """
     from splink import Linker
 
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(QUIET)
     say = progress or (lambda _step: None)
     if model:
         trained_model = model_on_engine(json.loads(model), engine, present_columns(features))
@@ -385,7 +390,7 @@ def train_and_score(
         trained_model = _train_model(features, engine, say)
     say("score candidate pairs")
     # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
-    linker = Linker(_database(engine).register(features), trained_model)
+    linker = Linker(_database(engine).register(features), trained_model, log_level=QUIET)
     predictions = linker.inference.predict(threshold_match_probability=floor)
     return _compact(predictions, trained_model, engine), json.dumps(
         trained_model, ensure_ascii=False
@@ -399,7 +404,7 @@ def _train_model(features: pd.DataFrame, engine: str, say: Callable[[str], None]
     present = present_columns(features)
     if not {"family_key", "given_key"} & present:
         raise ValueError("no record has a name: nothing to link")
-    linker = Linker(_database(engine).register(features), build_settings(present))
+    linker = Linker(_database(engine).register(features), build_settings(present), log_level=QUIET)
     say("estimate u by random sampling")
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE, seed=1)
     say("estimate the share of matches")
@@ -443,7 +448,7 @@ def score_new_records(
     """
     from splink import Linker
 
-    logging.getLogger("splink").setLevel(logging.WARNING)
+    logging.getLogger("splink").setLevel(QUIET)
     model = model_on_engine(json.loads(model_json), engine, present_columns(features))
     model["link_type"] = "link_only"
     new = features[features["unique_id"].isin(set(new_ids))]
@@ -454,6 +459,7 @@ def score_new_records(
             database.register(features, table_name="register"),
         ],
         model,
+        log_level=QUIET,
     )
     predictions = linker.inference.predict(threshold_match_probability=floor)
     return _compact(predictions, model, engine)
@@ -487,9 +493,9 @@ def smoothed(model: dict[str, Any]) -> dict[str, Any]:
         for level in comparison["comparison_levels"]:
             if level.get("is_null_level"):
                 continue
-            if level.get("m_probability") is not None:
-                level["m_probability"] = max(level["m_probability"], M_FLOOR)
-            if level.get("u_probability") is None and level.get("m_probability") is not None:
+            # A level EM never saw among matches gets the floor, like a rare one.
+            level["m_probability"] = max(level.get("m_probability") or 0.0, M_FLOOR)
+            if level.get("u_probability") is None:
                 level["u_probability"] = 1 / U_SAMPLE
     return model
 

@@ -11,7 +11,7 @@ reviewers' judgements, which the next run follows.
 
 from __future__ import annotations
 
-import pandas as pd
+import pyarrow as pa
 
 from nomina.resolve.features import FEATURE_COLUMNS, load_features
 from nomina.resolve.linkage import ScoredPair, ScoredPairs, train_and_score
@@ -20,6 +20,6 @@ from nomina.store import Store
 __all__ = ["FEATURE_COLUMNS", "ScoredPair", "ScoredPairs", "build_features", "train_and_score"]
 
 
-def build_features(store: Store) -> pd.DataFrame:
+def build_features(store: Store) -> pa.Table:
     """One row of linkage features per stored record (names normalised once, then stored)."""
     return load_features(store)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import orjson
-import pandas as pd
+import pyarrow as pa
 from sqlalchemy import select
 
 from nomina.names import (
@@ -230,10 +231,12 @@ _OTHER_INPUTS = (
 )  # fmt: skip
 
 
-def load_features(store: Store, *, progress: Callable[[str], None] | None = None) -> pd.DataFrame:
-    """Linkage features of every record in the store, built column by column from the
-    stored name keys (records without keys are normalised now, see `stored_name_keys`):
-    a million records in seconds, without a dict per record."""
+def load_features(store: Store, *, progress: Callable[[str], None] | None = None) -> pa.Table:
+    """Linkage features of every record in the store, as an Arrow table built a chunk of
+    records at a time from the stored name keys (records without keys are normalised now
+    and their keys stored): a million records without a Python object per record alive
+    at once."""
+    say = progress or (lambda _step: None)
     query = (
         select(
             records.c.id,
@@ -244,90 +247,109 @@ def load_features(store: Store, *, progress: Callable[[str], None] | None = None
         .order_by(records.c.id)
     )
     with store.engine.connect() as connection:
+        stored = dict(
+            connection.execute(
+                select(record_keys.c.record_id, record_keys.c.name_keys).where(
+                    record_keys.c.version == NAME_KEYS_VERSION
+                )
+            ).all()
+        )
         rows = connection.execute(query).all()
-    names = stored_name_keys(
-        store,
-        ((row[0], dict(zip(_NAME_INPUTS, row[2:7], strict=True))) for row in rows),
-        progress=progress,
+    missing = sum(1 for row in rows if row[0] not in stored)
+    if missing:
+        say(f"normalise names of {missing:,} records")
+    batches = []
+    with _name_workers(missing) as normalise:
+        for start in range(0, len(rows), _BATCH):
+            chunk = [
+                dict(
+                    zip(("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS), row, strict=True)
+                )
+                for row in rows[start : start + _BATCH]
+            ]
+            names = _chunk_name_keys(store, chunk, stored, normalise)
+            batches.append(_batch(chunk, names))
+    del rows, stored
+    return pa.Table.from_batches(batches, schema=FEATURE_SCHEMA)
+
+
+_BATCH = 50_000
+_KEYS = pa.list_(pa.string())
+FEATURE_SCHEMA = pa.schema(
+    [(column, _KEYS if column in ARRAY_COLUMNS else pa.string()) for column in FEATURE_COLUMNS]
+).set(0, pa.field("unique_id", pa.int64()))
+for _column in ("source_id", "birth_year", "birth_month", "birth_day"):
+    FEATURE_SCHEMA = FEATURE_SCHEMA.set(
+        FEATURE_SCHEMA.get_field_index(_column), pa.field(_column, pa.int64())
     )
-    fields = [dict(zip(("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS), row, strict=True))
-              for row in rows]  # fmt: skip
-    del rows
-    return features_frame(fields, names)
 
 
-def features_frame(
-    rows: Iterable[dict[str, Any]], names: dict[int, RecordNameKeys] | None = None
-) -> pd.DataFrame:
-    """One row of linkage features per record's parsed fields; `names` are the records'
-    stored name keys (see `stored_name_keys`), computed here for records without."""
-    names = names or {}
+def _batch(chunk: list[dict[str, Any]], names: dict[int, RecordNameKeys]) -> pa.RecordBatch:
     columns: dict[str, list[Any]] = {column: [] for column in FEATURE_COLUMNS}
     appenders = [(columns[column].append, column) for column in FEATURE_COLUMNS]
-    for fields in rows:
+    for fields in chunk:
         row = feature_row(fields, names.get(fields["record_id"]))
         for append, column in appenders:
             append(row[column])
-    return pd.DataFrame(columns, columns=list(FEATURE_COLUMNS))
+    return pa.RecordBatch.from_pydict(columns, schema=FEATURE_SCHEMA)
 
 
-# From this many records on, names are normalised in one process per core.
-PARALLEL_FROM = 50_000
-
-
-def stored_name_keys(
+def _chunk_name_keys(
     store: Store,
-    inputs: Iterable[tuple[int, dict[str, Any]]],
-    *,
-    progress: Callable[[str], None] | None = None,
+    chunk: list[dict[str, Any]],
+    stored: dict[int, str],
+    normalise: Callable[[list[dict[str, Any]]], list[RecordNameKeys]],
 ) -> dict[int, RecordNameKeys]:
-    """Name keys of the records in `inputs` ((record id, name fields) pairs): read from
-    the store, computed (and stored, in their own transaction) for records that have
-    none yet or keys made by older name rules."""
-    say = progress or (lambda _step: None)
-    with store.engine.connect() as connection:
-        query = select(record_keys.c.record_id, record_keys.c.name_keys).where(
-            record_keys.c.version == NAME_KEYS_VERSION
-        )
-        found = {
-            record_id: RecordNameKeys(**orjson.loads(keys))
-            for record_id, keys in connection.execute(query)
-        }
-    missing = [(record_id, fields) for record_id, fields in inputs if record_id not in found]
-    if not missing:
-        return found
-    say(f"normalise names of {len(missing):,} records")
-    ids = [record_id for record_id, _ in missing]
-    computed = _compute_name_keys([fields for _, fields in missing])
+    """The chunk's name keys: stored ones read, missing ones computed and stored (each
+    chunk in its own transaction: the keys are a cache, never half a record's)."""
+    found = {
+        fields["record_id"]: RecordNameKeys(**orjson.loads(stored[fields["record_id"]]))
+        for fields in chunk
+        if fields["record_id"] in stored
+    }
+    todo = [fields for fields in chunk if fields["record_id"] not in found]
+    if todo:
+        computed = dict(zip((f["record_id"] for f in todo), normalise(todo), strict=True))
+        _store_name_keys(store, computed)
+        found.update(computed)
+    return found
+
+
+def _store_name_keys(store: Store, computed: dict[int, RecordNameKeys]) -> None:
+    ids = sorted(computed)
     with store.engine.begin() as connection:
-        stale = select(record_keys.c.record_id).where(record_keys.c.version != NAME_KEYS_VERSION)
-        stale_ids = sorted(connection.execute(stale).scalars())
-        for start in range(0, len(stale_ids), _CHUNK):
-            chunk = stale_ids[start : start + _CHUNK]
+        for start in range(0, len(ids), _CHUNK):  # keys of older name rules go
+            chunk = ids[start : start + _CHUNK]
             connection.execute(record_keys.delete().where(record_keys.c.record_id.in_(chunk)))
         bulk_insert(
             connection,
             record_keys,
             ("record_id", "version", "name_keys"),
             [
-                (record_id, NAME_KEYS_VERSION, orjson.dumps(asdict(keys)).decode())
-                for record_id, keys in zip(ids, computed, strict=True)
+                (record_id, NAME_KEYS_VERSION, orjson.dumps(asdict(computed[record_id])).decode())
+                for record_id in ids
             ],
         )
-    found.update(zip(ids, computed, strict=True))
-    return found
 
 
-def _compute_name_keys(inputs: list[dict[str, Any]]) -> list[RecordNameKeys]:
+# From this many records on, names are normalised in one process per core.
+PARALLEL_FROM = 50_000
+
+
+@contextmanager
+def _name_workers(count: int) -> Iterator[Callable[[list[dict[str, Any]]], list[RecordNameKeys]]]:
+    """A function normalising the names of a list of records: in this process, or for
+    `count` records or more over one process per core."""
     workers = os.cpu_count() or 1
     if (
-        len(inputs) < PARALLEL_FROM
+        count < PARALLEL_FROM
         or workers < 2
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        return [name_features(fields) for fields in inputs]
+        yield lambda inputs: [name_features(fields) for fields in inputs]
+        return
     # Fork: workers inherit the name tables (rigour's tagger takes seconds to load)
     # instead of each loading them again.
-    name_features(inputs[0])
+    name_features({"full_name": "Warm Up"})
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.map(name_features, inputs, chunksize=5_000)
+        yield lambda inputs: pool.map(name_features, inputs, chunksize=2_000)

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from nomina.resolve.engines import database, model_for_engine
 
@@ -308,9 +308,11 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
 )
 
 
-def present_columns(features: pd.DataFrame) -> set[str]:
+def present_columns(features: pa.Table) -> set[str]:
     """Columns at least one record fills."""
-    return {column for column in features.columns if features[column].notna().any()}
+    return {
+        name for name in features.column_names if features.column(name).null_count < len(features)
+    }
 
 
 def blocking_rules(present: Collection[str]) -> list[Any]:
@@ -347,6 +349,12 @@ def _database(engine: str) -> Any:
     return database(engine)
 
 
+def _register(db: Any, features: pa.Table, engine: str, name: str | None = None) -> Any:
+    # DuckDB scans the Arrow table where it lies; Spark takes it through pandas.
+    table = features.to_pandas() if engine == "spark" else features
+    return db.register(table, table_name=name) if name else db.register(table)
+
+
 def model_on_engine(model: dict[str, Any], engine: str, present: Collection[str]) -> dict[str, Any]:
     """A trained model with its SQL written for `engine` (a saved model holds SQL in the
     dialect of the engine that trained it, and Splink does not translate it)."""
@@ -370,7 +378,7 @@ def model_on_engine(model: dict[str, Any], engine: str, present: Collection[str]
 
 
 def train_and_score(
-    features: pd.DataFrame,
+    features: pa.Table,
     *,
     engine: str = "duckdb",
     floor: float = 0.01,
@@ -390,14 +398,14 @@ def train_and_score(
         trained_model = _train_model(features, engine, say)
     say("score candidate pairs")
     # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
-    linker = Linker(_database(engine).register(features), trained_model, log_level=QUIET)
+    linker = Linker(_register(_database(engine), features, engine), trained_model, log_level=QUIET)
     predictions = linker.inference.predict(threshold_match_probability=floor)
     return _compact(predictions, trained_model, engine), json.dumps(
         trained_model, ensure_ascii=False
     )
 
 
-def _train_model(features: pd.DataFrame, engine: str, say: Callable[[str], None]) -> dict[str, Any]:
+def _train_model(features: pa.Table, engine: str, say: Callable[[str], None]) -> dict[str, Any]:
     from splink import Linker, block_on
 
     trained: set[str] = set()
@@ -432,7 +440,7 @@ def _train_model(features: pd.DataFrame, engine: str, say: Callable[[str], None]
 
 
 def score_new_records(
-    features: pd.DataFrame,
+    features: pa.Table,
     new_ids: Collection[int],
     model_json: str,
     *,
@@ -451,12 +459,13 @@ def score_new_records(
     logging.getLogger("splink").setLevel(QUIET)
     model = model_on_engine(json.loads(model_json), engine, present_columns(features))
     model["link_type"] = "link_only"
-    new = features[features["unique_id"].isin(set(new_ids))]
-    database = _database(engine)
+    wanted = pa.array(sorted(set(new_ids)), pa.int64())
+    new = features.filter(pc.is_in(features.column("unique_id"), value_set=wanted))
+    db = _database(engine)
     linker = Linker(
         [
-            database.register(new, table_name="new_records"),
-            database.register(features, table_name="register"),
+            _register(db, new, engine, "new_records"),
+            _register(db, features, engine, "register"),
         ],
         model,
         log_level=QUIET,

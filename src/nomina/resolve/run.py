@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
+import pyarrow as pa
 from sqlalchemy import Connection, bindparam, func, select
 
 from nomina.names import compare_names
@@ -91,7 +91,7 @@ def resolve_register(
     say = progress or (lambda _step: None)
     say("read records")
     features = load_features(store, progress=say)
-    if features.empty:
+    if not len(features):
         raise ValueError("the register has no records yet: ingest sources first")
     with store.engine.connect() as connection:
         last = _last_run(connection)
@@ -114,7 +114,7 @@ def resolve_register(
 
 def _full(
     store: Store,
-    features: pd.DataFrame,
+    features: pa.Table,
     threshold: float,
     engine: str,
     model: str | None,
@@ -122,7 +122,7 @@ def _full(
     say: Callable[[str], None],
 ) -> ResolutionResult:
     records = len(features)
-    scope = features["unique_id"].tolist()
+    scope = features.column("unique_id").to_pylist()
     scored, model = train_and_score(features, engine=engine, model=model, progress=say)
     del features
     say("cluster records into persons")
@@ -137,7 +137,7 @@ def _full(
 
 def _incremental(
     store: Store,
-    features: pd.DataFrame,
+    features: pa.Table,
     last: _LastRun,
     engine: str,
     actor: str | None,
@@ -148,7 +148,8 @@ def _incremental(
         verdicts = _latest_judgements(connection)
         judged = _judged_since(connection, last.finished_at)
     records = len(features)
-    new_ids = [record for record in features["unique_id"].tolist() if record not in previous]
+    ids = features.column("unique_id").to_pylist()
+    new_ids = [record for record in ids if record not in previous]
     if not new_ids and not judged:
         with store.engine.connect() as connection:
             totals = _totals(connection)

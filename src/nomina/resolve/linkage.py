@@ -340,6 +340,11 @@ def build_settings(present: Collection[str]) -> Any:
     )
 
 
+# Pairs below this match probability are neither kept nor explained: nine in ten to one
+# against, they change no person and no reviewer needs them (the review queue starts at
+# 0.2), and at a million records they would be most of the pairs written back.
+PAIR_FLOOR = 0.1
+
 # Splink logs each training step, and warns of every level EM did not see (the floors in
 # `smoothed` handle those); nomina reports its own steps through `progress`.
 QUIET = logging.ERROR
@@ -381,7 +386,7 @@ def train_and_score(
     features: pa.Table,
     *,
     engine: str = "duckdb",
-    floor: float = 0.01,
+    floor: float = PAIR_FLOOR,
     model: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[ScoredPairs, str]:
@@ -445,7 +450,7 @@ def score_new_records(
     model_json: str,
     *,
     engine: str = "duckdb",
-    floor: float = 0.01,
+    floor: float = PAIR_FLOOR,
 ) -> ScoredPairs:
     """Score the new records against the whole register (themselves included) with a
     trained model, without training: the incremental step of a resolution.

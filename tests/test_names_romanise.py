@@ -263,3 +263,9 @@ def test_romanisations_never_fail(text: str) -> None:
 def test_every_hangul_syllable_romanises(text: str) -> None:
     if text:
         assert romanisations(text)
+
+
+def test_letters_no_table_knows_never_leave_latin_output_non_ascii() -> None:
+    # Found by hypothesis: Ѐ (Cyrillic E with grave) passed through unchanged.
+    for text in ("Ѐ", "Ѐлена", "Ǆuro"):
+        assert all(value.isascii() for value in romanisations(text))

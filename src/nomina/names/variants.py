@@ -104,7 +104,15 @@ def spellings(token: str) -> tuple[str, ...]:
         out += han_romanisations(token)
     if not out:
         out.append(romanise(token))
-    return tuple(dict.fromkeys(v for v in out if v.strip(" -")))
+    # A letter no table knows (Ѐ, a Cyrillic E with a grave accent) keeps only its base.
+    folded = (_fold_ascii(v) for v in out)
+    return tuple(dict.fromkeys(v for v in folded if v.strip(" -")))
+
+
+def _fold_ascii(value: str) -> str:
+    if value.isascii():
+        return value.lower()
+    return unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode().lower()
 
 
 def romanisations(token: str) -> frozenset[str]:

@@ -90,3 +90,18 @@ def test_existing_persons_keep_their_ids(two_registers):
     # An old record changes person only when a new record bridged two persons (a merge).
     assert len(grown) <= len(before) // 20
     assert "created" in kinds and "grown" in kinds
+
+
+def test_the_review_queue_holds_pairs_of_the_full_run_and_the_incremental_one(two_registers):
+    from nomina.resolve.review import review_queue
+
+    a, _, initial, added, _, _ = two_registers
+    with a.engine.connect() as connection:
+        runs_of = dict(
+            connection.execute(
+                select(pairs.c.left_record_id * 10**9 + pairs.c.right_record_id, pairs.c.run_id)
+            ).all()
+        )
+    queue = review_queue(a, limit=10_000)
+    runs = {runs_of[item.left_record_id * 10**9 + item.right_record_id] for item in queue}
+    assert runs == {initial.run_id, added.run_id}

@@ -152,7 +152,7 @@ def review_queue(
         raise ValueError(f"limit must be at least 1, not {limit}")
     with store.engine.begin() as connection:
         run_id, threshold = _latest_run(connection)
-        candidates = _candidates(connection, run_id, (low, high), weight_of_probability(threshold))
+        candidates = _candidates(connection, (low, high), weight_of_probability(threshold))
         chosen = heapq.nsmallest(limit, candidates, key=lambda candidate: candidate[0])
         items = _items(connection, [(row, key[0]) for key, row in chosen], threshold)
         append_audit(
@@ -268,7 +268,7 @@ def _latest_run(connection: Connection) -> tuple[int, float]:
 
 
 def _candidates(
-    connection: Connection, run_id: int, band: tuple[float, float], threshold_weight: float
+    connection: Connection, band: tuple[float, float], threshold_weight: float
 ) -> Iterator[tuple[tuple[Any, ...], Any]]:
     """(sort key, row) for every unsettled pair in the band, streamed (a run may hold millions)."""
     verdicts = latest_verdicts(connection)
@@ -293,7 +293,8 @@ def _candidates(
         .outerjoin(left_person, left_person.c.id == left_member.c.person_id)
         .outerjoin(right_member, right_member.c.record_id == pairs.c.right_record_id)
         .outerjoin(right_person, right_person.c.id == right_member.c.person_id)
-        .where(pairs.c.run_id == run_id, pairs.c.match_probability.between(*band))
+        # Every pair held: the last full run's and those incremental runs added since.
+        .where(pairs.c.match_probability.between(*band))
     )
     for row in connection.execute(query):
         key = (

@@ -180,7 +180,8 @@ record_keys = Table(
     Column("name_keys", Text, nullable=False),
 )
 
-# Scored pairs of the latest run (above a floor probability): the model's view, explained.
+# Scored pairs (above a floor probability) of the last full run and of the incremental
+# runs since: the model's view, explained. A full run replaces them all.
 pairs = Table(
     "pairs",
     metadata,

@@ -44,7 +44,7 @@ from typing import Any
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-VERDICTS = ("same", "different", "unsure")
+from nomina.concepts import VERDICTS
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ from nomina.names import (
     unit_skeletons,
 )
 from nomina.store import Store
-from nomina.store.dialect import bulk_insert
+from nomina.store.dialect import bulk_insert, in_chunks
 from nomina.store.schema import record_fields, record_keys, records, sources
 
 # Bump when nomina.names or this module change the keys a name gets: stored keys of an
@@ -218,13 +218,11 @@ def iter_record_fields(
             options = connection.execution_options(stream_results=True, yield_per=10_000)
             yield from (dict(row) for row in options.execute(query).mappings())
             return
-        ordered = sorted(record_ids)
-        for start in range(0, len(ordered), _CHUNK):
-            chunk = query.where(records.c.id.in_(ordered[start : start + _CHUNK]))
-            yield from (dict(row) for row in connection.execute(chunk).mappings())
+        for chunk in in_chunks(record_ids):
+            selected = query.where(records.c.id.in_(chunk))
+            yield from (dict(row) for row in connection.execute(selected).mappings())
 
 
-_CHUNK = 10_000  # ids per IN (...) list: what every driver accepts
 _NAME_INPUTS = ("full_name", "given_name", "family_name", "patronymic", "citizenship")
 _OTHER_INPUTS = (
     "birth_date", "document_number", "service_number", "military_unit", "birth_place", "residence",
@@ -318,8 +316,7 @@ def _chunk_name_keys(
 def _store_name_keys(store: Store, computed: dict[int, RecordNameKeys]) -> None:
     ids = sorted(computed)
     with store.engine.begin() as connection:
-        for start in range(0, len(ids), _CHUNK):  # keys of older name rules go
-            chunk = ids[start : start + _CHUNK]
+        for chunk in in_chunks(ids):  # keys of older name rules go
             connection.execute(record_keys.delete().where(record_keys.c.record_id.in_(chunk)))
         bulk_insert(
             connection,

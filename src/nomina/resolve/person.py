@@ -15,6 +15,7 @@ from sqlalchemy import Connection, or_, select
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
+from nomina.store.dialect import in_chunks
 from nomina.store.schema import (
     batches,
     person_lineage,
@@ -90,19 +91,14 @@ def describe_person(
     }
 
 
-# Bound parameters per IN list: well under SQLite's limit, and PostgreSQL's.
-_CHUNK = 500
-
-
 def record_details(connection: Connection, record_ids: Iterable[int]) -> list[dict[str, Any]]:
     """Records by id, each as PERSON_RECORD_COLUMNS: source, file, row, fields, events.
 
     Shows personal data: the caller audits the read, in the same transaction.
     """
-    ids = sorted(set(record_ids))
     rows: list[dict[str, Any]] = []
-    for start in range(0, len(ids), _CHUNK):
-        rows.extend(_details_of(connection, ids[start : start + _CHUNK]))
+    for chunk in in_chunks(list(record_ids), size=500):
+        rows.extend(_details_of(connection, chunk))
     return rows
 
 

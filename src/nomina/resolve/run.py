@@ -16,7 +16,7 @@ import itertools
 import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,7 +33,7 @@ from nomina.resolve.linkage import ScoredPairs, score_new_records, train_and_sco
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
-from nomina.store.dialect import bulk_insert, take_write_lock
+from nomina.store.dialect import bulk_insert, in_chunks, take_write_lock
 from nomina.store.schema import (
     judgements,
     pairs,
@@ -46,7 +46,6 @@ from nomina.store.schema import (
 
 DEFAULT_THRESHOLD = 0.9
 NAMES_AGREE = 0.9  # compare_names score from which two names count as the same name
-_CHUNK = 10_000  # ids per IN (...) list: what every driver accepts
 
 
 @dataclass
@@ -360,14 +359,14 @@ def _stored_strong_pairs(connection: Connection, scope: list[int], threshold: fl
     """Pairs of earlier runs at or above the threshold with both records in scope."""
     in_scope = set(scope)
     found = []
-    for start in range(0, len(scope), _CHUNK):
+    for chunk in in_chunks(scope):
         query = select(
             pairs.c.left_record_id,
             pairs.c.right_record_id,
             pairs.c.match_probability,
             pairs.c.match_weight,
         ).where(
-            pairs.c.left_record_id.in_(scope[start : start + _CHUNK]),
+            pairs.c.left_record_id.in_(chunk),
             pairs.c.match_probability >= threshold,
         )
         found += [Pair(*row) for row in connection.execute(query) if row[1] in in_scope]
@@ -383,12 +382,6 @@ def _totals(connection: Connection) -> dict[str, Any]:
     )
     certainty = {level: count for level, count in connection.execute(query)}
     return {"persons": sum(certainty.values()), "certainty": certainty}
-
-
-def _in_chunks(ids: Collection[int]) -> Iterator[list[int]]:
-    ordered = sorted(ids)
-    for start in range(0, len(ordered), _CHUNK):
-        yield ordered[start : start + _CHUNK]
 
 
 def _write(
@@ -426,7 +419,7 @@ def _write(
         connection.execute(person_records.delete())
         existing = set(connection.execute(select(persons.c.id)).scalars())
     else:
-        for chunk in _in_chunks(plan.scope):
+        for chunk in in_chunks(plan.scope):
             connection.execute(person_records.delete().where(person_records.c.record_id.in_(chunk)))
         existing = set(touched_persons or ())
     _write_persons(connection, run_id, plan.assessed, existing)
@@ -518,15 +511,10 @@ def _write_persons(
             ),
             kept,
         )
-    for chunk in _in_chunks(existing - set(assessed)):
+    for chunk in in_chunks(existing - set(assessed)):
         connection.execute(
             persons.update().where(persons.c.id.in_(chunk)).values(retired=1, records=0)
         )
-
-
-def records_of_person(connection: Connection, person_id: int) -> list[int]:
-    query = select(person_records.c.record_id).where(person_records.c.person_id == person_id)
-    return sorted(connection.execute(query).scalars())
 
 
 __all__ = ["DEFAULT_THRESHOLD", "ResolutionResult", "resolve_register"]

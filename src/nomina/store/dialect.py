@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, text
@@ -84,3 +84,14 @@ def bulk_insert(
         with cursor.copy(f'COPY "{table.name}" ({quoted}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+# Ids per IN (...) list: well under what SQLite and PostgreSQL accept as bound parameters.
+ID_CHUNK = 10_000
+
+
+def in_chunks(ids: Collection[int], size: int = ID_CHUNK) -> Iterator[list[int]]:
+    """The ids, sorted and distinct, in lists of at most `size` for `column.in_(...)`."""
+    ordered = sorted(set(ids))
+    for start in range(0, len(ordered), size):
+        yield ordered[start : start + size]

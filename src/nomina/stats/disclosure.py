@@ -272,9 +272,8 @@ def audit(published: ProtectedCounts | ProtectedTable) -> list[Finding]:
     findings = []
     for i in hidden:
         key, cell = items[i]
-        reason = (
-            cell.reason or PRIMARY
-        )  # a suppression of unknown reason is held to the strict rule
+        # a suppression of unknown reason is held to the primary (stricter) rule
+        reason = cell.reason or PRIMARY
         lower, upper = intervals[i]
         findings.append(
             Finding(key, reason, lower, upper, problem_with(reason, lower, upper, published.k))

@@ -70,3 +70,4 @@ def main() -> None:
 
 
 from nomina.cli import commands, review  # noqa: E402, F401 - registers the commands on `app`
+from nomina.cli import estimate as _estimate  # noqa: E402, F401

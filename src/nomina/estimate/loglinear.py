@@ -61,7 +61,7 @@ class ModelFit:
         return {
             "model": self.name,
             "parameters": self.parameters,
-            "deviance": round(self.deviance, 3),
+            "deviance": round(self.deviance, 3) + 0.0,  # no -0.0
             "aic": round(self.aic, 3),
             "bic": round(self.bic, 3),
             "estimate": round(self.total, 1),

@@ -1,5 +1,25 @@
-"""Figures drawn from the register (issue #4 grows this stage: timelines, as-of, disclosure)."""
+"""Figures drawn from the register: each with a name, a definition, an as-of moment and
+the persons behind it (`figures`, defined in `definitions`); the headline among them."""
 
+from nomina.stats.figures import (
+    Figure,
+    FigureResult,
+    all_figures,
+    compute_figure,
+    compute_figures,
+    figure_persons,
+    get_figure,
+)
 from nomina.stats.headline import Headline, headline_figures
 
-__all__ = ["Headline", "headline_figures"]
+__all__ = [
+    "Figure",
+    "FigureResult",
+    "Headline",
+    "all_figures",
+    "compute_figure",
+    "compute_figures",
+    "figure_persons",
+    "get_figure",
+    "headline_figures",
+]

@@ -235,3 +235,61 @@ person_lineage = Table(
     Column("other_ids", Text, nullable=False),  # JSON list
     Column("records", Integer, nullable=False),
 )
+
+
+# --- timeline (events → ordered timeline and status; rebuilt whole by build_timeline) ---
+
+# One row per current person: its derived status and the facts figures count by.
+person_timelines = Table(
+    "person_timelines",
+    metadata,
+    Column("person_id", ForeignKey("persons.id"), primary_key=True, autoincrement=False),
+    Column("certainty", String(9), nullable=False),
+    Column("status", String(16)),  # an event kind; None: no event known
+    Column("status_date", String(10)),  # ISO prefix of the event that set the status
+    Column("status_precision", String(5)),
+    Column("status_record_id", BigInteger),
+    Column("contested", Integer, nullable=False),  # 1: a contradiction is flagged
+    Column("country", String(16)),  # the citizenship most of its records give
+    Column("first_contracted", String(10)),
+    Column("first_contracted_precision", String(5)),
+    Column("recruitment_channel", Text),
+    Column("records", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("event_kinds", Integer, nullable=False),  # bit i: EVENT_KINDS[i] counts
+    Column("first_known", DateTime(timezone=True), nullable=False),  # earliest landing
+)
+
+# Contradictions for review: two events (or one) of a person and what the timeline did.
+timeline_flags = Table(
+    "timeline_flags",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("person_id", BigInteger, nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("record_id", BigInteger, nullable=False),
+    Column("other_record_id", BigInteger),
+    Column("detail", Text, nullable=False),
+)
+
+# How many records each source holds of each current person.
+person_sources = Table(
+    "person_sources",
+    metadata,
+    Column("person_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("source_id", ForeignKey("sources.id"), primary_key=True, autoincrement=False),
+    Column("records", Integer, nullable=False),
+)
+
+timeline_builds = Table(
+    "timeline_builds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("built_at", DateTime(timezone=True), nullable=False),
+    Column("run_id", Integer),  # the latest resolution run it reflects
+    Column("as_of", DateTime(timezone=True)),  # the latest landing among its records
+    Column("persons", Integer, nullable=False),
+    Column("events", Integer, nullable=False),
+    Column("flags", Integer, nullable=False),
+    Column("seconds", Float, nullable=False),
+)

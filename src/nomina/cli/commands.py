@@ -353,6 +353,7 @@ def _resolve_and_report(
             )
         except ValueError as error:
             raise ingest.IngestError(store.describe(), str(error)) from None
+    timelines = _build_timelines(store, rebuild=result.mode != "unchanged")
     if as_json:
         print(json.dumps(asdict(result), indent=2))
         return
@@ -374,7 +375,24 @@ def _resolve_and_report(
             f"{result.seconds:.0f} s",
             highlight=False,
         )
+    if timelines is not None:
+        stdout.print(
+            f"{indent}timelines: {timelines.persons:,} persons, {timelines.events:,} events, "
+            f"{timelines.flags:,} contradictions flagged for review (`nomina timeline --flags`)",
+            highlight=False,
+        )
     stdout.print(headline_figures(store).sentence(), highlight=False)
+
+
+def _build_timelines(store: Store, *, rebuild: bool):
+    """After a resolution: every person's timeline, for figures (the timeline stage)."""
+    from nomina.timeline import build_timeline, ensure_timeline
+
+    with stderr.status("building timelines"):
+        if rebuild:
+            return build_timeline(store)
+        ensure_timeline(store)
+    return None
 
 
 @app.command("person")
@@ -385,7 +403,8 @@ def person_command(
     """One person: records side by side with source and reliability, certainty reasons, lineage."""
     from nomina.resolve.person import PERSON_RECORD_COLUMNS, describe_person
 
-    person = describe_person(store_from(context), person_id)
+    store = store_from(context)
+    person = describe_person(store, person_id)
     if person is None:
         fail(f"no person {person_id}")
         raise typer.Exit(1)
@@ -397,8 +416,22 @@ def person_command(
     for reason in person["reasons"]:
         stdout.print(f"  · {reason}", highlight=False)
     stdout.print(side_by_side(person["records"], PERSON_RECORD_COLUMNS))
+    _print_person_timeline(store, person_id)
     for event in person["lineage"]:
         stdout.print(
             f"  run {event['run']}: {event['kind']} {event['person_id']} {event['other_ids'] or ''}",
             highlight=False,
         )
+
+
+def _print_person_timeline(store: Store, person_id: int) -> None:
+    """The person's ordered events and status (read with the person, already audited)."""
+    from nomina.cli.timeline import print_timeline, status_line
+    from nomina.timeline.person import person_timeline, timeline_rows
+
+    with store.engine.connect() as connection:
+        timeline = person_timeline(connection, person_id)
+        rows = timeline_rows(connection, timeline)
+    if rows:
+        stdout.print(status_line(person_id, timeline), highlight=False)
+        print_timeline(timeline, rows)

@@ -49,19 +49,28 @@ class FigureResult:
     name: str
     definition: str
     as_of: dt.datetime | None
-    value: int
+    value: int | None  # None: suppressed by disclosure control
     labels: tuple[str, ...]
-    table: dict[Label, float | int] | None  # label (a tuple for two labels) → cell
-    share: bool = False
+    table: dict[Label, int | None] | None  # label (a tuple for two labels) → persons
+    share: bool = False  # rows also give each count as a percentage of the value
     by_country: bool = False
 
     def rows(self) -> list[dict[str, Any]]:
-        """The table as rows: label column(s), then `count` (or `percent`)."""
-        cell = "percent" if self.share else "count"
+        """The table as rows: label column(s), `count`, and `percent` for a share.
+
+        A count of None (suppressed by disclosure control) stays None, and so does its share.
+        """
         out = []
         for label, number in (self.table or {}).items():
             parts = label if isinstance(label, tuple) else (label,)
-            out.append({**dict(zip(self.labels, parts, strict=True)), cell: number})
+            row: dict[str, Any] = {**dict(zip(self.labels, parts, strict=True)), "count": number}
+            if self.share:
+                row["percent"] = (
+                    round(100 * number / self.value, 1)
+                    if number is not None and self.value
+                    else None
+                )
+            out.append(row)
         return out
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,12 +136,7 @@ def evaluate(figure: Figure, snapshot: Snapshot) -> FigureResult:
     table = None
     if figure.labels:
         counts = chosen.groupby(list(figure.labels), sort=True)["person_id"].nunique()
-        table = {
-            _label(key): (round(100 * int(n) / value, 1) if value else 0.0)
-            if figure.share
-            else int(n)
-            for key, n in counts.items()
-        }
+        table = {_label(key): int(n) for key, n in counts.items()}
     return FigureResult(figure.name, figure.definition, snapshot.as_of, value, figure.labels,
                         table, figure.share, figure.by_country)  # fmt: skip
 

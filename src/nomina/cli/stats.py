@@ -161,7 +161,11 @@ def _print_persons(store, figure: str, moment, label: str | None, *, as_json: bo
 
     chosen = get_figure(figure)
     with stderr.status("finding the persons behind " + figure):
-        snapshot = load_snapshot(store) if moment is None else snapshot_from_events(store, moment)
+        snapshot = (
+            load_snapshot(store, per_person=True)
+            if moment is None
+            else snapshot_from_events(store, moment)
+        )
         parts = tuple(label.split("|")) if label and len(chosen.labels) > 1 else label
         try:
             ids = persons_behind(chosen, snapshot, parts)

@@ -19,14 +19,16 @@ CERTAIN = "Persons known with certainty (certainty confirmed)"
 
 
 def _confirmed(snapshot: Snapshot) -> pd.DataFrame:
-    people = snapshot.persons
-    return people[people["certainty"] == "confirmed"]
+    if "confirmed" not in snapshot.cache:
+        people = snapshot.persons
+        snapshot.cache["confirmed"] = people[people["certainty"] == "confirmed"]
+    return snapshot.cache["confirmed"]
 
 
 def _with_status(status: str):
     def select(snapshot: Snapshot) -> pd.DataFrame:
         people = _confirmed(snapshot)
-        return people.loc[people["status"] == status, ["person_id", "country"]].dropna()
+        return people.loc[people["status"] == status, ["row_id", "weight", "country"]].dropna()
 
     return select
 
@@ -37,7 +39,7 @@ def _ever(snapshot: Snapshot, kind: str) -> pd.DataFrame:
 
 
 def _countries(snapshot: Snapshot) -> pd.DataFrame:
-    return _confirmed(snapshot).loc[:, ["person_id", "country"]].dropna()
+    return _confirmed(snapshot).loc[:, ["row_id", "weight", "country"]].dropna()
 
 
 def _contracted(snapshot: Snapshot) -> pd.DataFrame:
@@ -49,14 +51,15 @@ def _months(snapshot: Snapshot) -> pd.DataFrame:
     people = _contracted(snapshot)
     dates = people["first_contracted"].astype(str)
     month = dates.str[:7].where(dates.str.len() >= 7, dates.str[:4] + " (month unknown)")
-    return pd.DataFrame({"person_id": people["person_id"], "month": month})
+    return pd.DataFrame({"row_id": people["row_id"], "weight": people["weight"], "month": month})
 
 
 def _country_years(snapshot: Snapshot) -> pd.DataFrame:
     people = _contracted(snapshot).dropna(subset=["country"])
     return pd.DataFrame(
         {
-            "person_id": people["person_id"],
+            "row_id": people["row_id"],
+            "weight": people["weight"],
             "country": people["country"],
             "year": people["first_contracted"].astype(str).str[:4],
         }
@@ -65,15 +68,23 @@ def _country_years(snapshot: Snapshot) -> pd.DataFrame:
 
 def _sources(snapshot: Snapshot) -> pd.DataFrame:
     named = snapshot.person_sources
-    named = named[named["person_id"].isin(_confirmed(snapshot)["person_id"])]
+    named = named[named["certainty"] == "confirmed"]
     return pd.DataFrame(
-        {"person_id": named["person_id"], "source": named["source_id"].map(snapshot.source_labels)}
+        {
+            "row_id": named["row_id"],
+            "weight": named["weight"],
+            "source": named["source_id"].map(snapshot.source_labels),
+        }
     )
+
+
+def _confirmed_total(snapshot: Snapshot) -> int:
+    return int(_confirmed(snapshot)["weight"].sum())
 
 
 def _exchanged_or_repatriated(snapshot: Snapshot) -> pd.DataFrame:
     parts = [
-        pd.DataFrame({"person_id": _ever(snapshot, kind)["person_id"], "event": kind})
+        _ever(snapshot, kind).loc[:, ["row_id", "weight"]].assign(event=kind)
         for kind in ("exchanged", "repatriated")
     ]
     return pd.concat(parts, ignore_index=True)
@@ -81,15 +92,13 @@ def _exchanged_or_repatriated(snapshot: Snapshot) -> pd.DataFrame:
 
 def _channels(snapshot: Snapshot) -> pd.DataFrame:
     people = _confirmed(snapshot)
-    return people.loc[:, ["person_id", "recruitment_channel"]].dropna()
+    return people.loc[:, ["row_id", "weight", "recruitment_channel"]].dropna()
 
 
 def _contested(snapshot: Snapshot) -> pd.DataFrame:
     people = snapshot.persons
     chosen = people[people["contested"].astype(int) == 1]
-    return pd.DataFrame(
-        {"person_id": chosen["person_id"], "status": chosen["status"].fillna("(no event)")}
-    )
+    return chosen.loc[:, ["row_id", "weight"]].assign(status=chosen["status"].fillna("(no event)"))
 
 
 register(
@@ -97,7 +106,7 @@ register(
         "persons",
         "Persons in the register at any certainty (clusters of records believed to be one "
         "human being), by certainty level.",
-        lambda s: s.persons.loc[:, ["person_id", "certainty"]],
+        lambda s: s.persons.loc[:, ["row_id", "weight", "certainty"]],
         labels=("certainty",),
     )
 )
@@ -107,7 +116,7 @@ register(
         f"{CERTAIN}: an identity document or service number on record, two independent "
         "sources agreeing on name and birth date, or a reviewer's confirmation (the "
         "written certainty policy).",
-        lambda s: _confirmed(s).loc[:, ["person_id"]],
+        lambda s: _confirmed(s).loc[:, ["row_id", "weight"]],
     )
 )
 register(
@@ -179,7 +188,7 @@ register(
         "negotiated name by name between the two sides, so a state whose nationals were "
         "exchanged is counted as having asked for them. Discharges and repatriations, "
         "obtained without an exchange, are not counted.",
-        lambda s: _ever(s, "exchanged").loc[:, ["person_id", "country"]].dropna(),
+        lambda s: _ever(s, "exchanged").loc[:, ["row_id", "weight", "country"]].dropna(),
         labels=("country",),
         value="labels",
         by_country=True,
@@ -210,6 +219,7 @@ register(
         "sources is in each of their rows, once in the total).",
         _sources,
         labels=("source",),
+        total=_confirmed_total,
     )
 )
 register(
@@ -221,6 +231,7 @@ register(
         _sources,
         labels=("source",),
         share=True,
+        total=_confirmed_total,
     )
 )
 register(

@@ -1,7 +1,7 @@
 """Figures: a number with its name, definition, as-of moment and the persons behind it.
 
 A figure is defined once, by a selection over a `Snapshot`: a data frame with one row
-per person it counts (`person_id`) and, for a table figure, the row's label(s). From
+per person (or cell of persons) it counts (`row_id`, `weight`) and, for a table figure, the row's label(s). From
 that one selection come the figure's value, its table, and its persons, so the three
 can never disagree.
 
@@ -29,11 +29,12 @@ Label = str | tuple[str, ...]
 class Figure:
     name: str
     definition: str
-    select: Callable[[Snapshot], pd.DataFrame]  # person_id (+ the label columns)
+    select: Callable[[Snapshot], pd.DataFrame]  # row_id, weight (+ the label columns)
     labels: tuple[str, ...] = ()  # names of the label columns; () for a single number
     value: str = "persons"  # persons: distinct persons | labels: distinct labels
     share: bool = False  # table cells as % of the value (the persons counted)
     by_country: bool = False  # the first label is a country code (for folding)
+    total: Callable[[Snapshot], int] | None = None  # the value, when not the rows' persons
 
     def compute(self, store: Store, as_of: dt.datetime | None = None) -> FigureResult:
         return evaluate(self, _snapshot(store, as_of))
@@ -41,7 +42,7 @@ class Figure:
     def persons(
         self, store: Store, as_of: dt.datetime | None = None, label: Label | None = None
     ) -> list[int]:
-        return persons_behind(self, _snapshot(store, as_of), label)
+        return persons_behind(self, _snapshot(store, as_of, per_person=True), label)
 
 
 @dataclass(frozen=True)
@@ -129,19 +130,24 @@ def figure_persons(
 
 def evaluate(figure: Figure, snapshot: Snapshot) -> FigureResult:
     chosen = figure.select(snapshot)
-    if figure.value == "labels":
+    if figure.total is not None:
+        value = int(figure.total(snapshot))
+    elif figure.value == "labels":
         value = int(chosen[figure.labels[0]].nunique())
     else:
-        value = int(chosen["person_id"].nunique())
+        value = int(chosen.drop_duplicates("row_id")["weight"].sum())
     table = None
     if figure.labels:
-        counts = chosen.groupby(list(figure.labels), sort=True)["person_id"].nunique()
-        table = {_label(key): int(n) for key, n in counts.items()}
+        counts = chosen.groupby(list(figure.labels), sort=True)["weight"].sum()
+        table = {_label(key): int(n) for key, n in counts.items() if n}
     return FigureResult(figure.name, figure.definition, snapshot.as_of, value, figure.labels,
                         table, figure.share, figure.by_country)  # fmt: skip
 
 
 def persons_behind(figure: Figure, snapshot: Snapshot, label: Label | None = None) -> list[int]:
+    """Person ids; the snapshot must be per person (load_snapshot(per_person=True))."""
+    if not snapshot.per_person:
+        raise ValueError("the persons behind a figure need a snapshot per person")
     chosen = figure.select(snapshot)
     if label is not None:
         if not figure.labels:
@@ -154,7 +160,7 @@ def persons_behind(figure: Figure, snapshot: Snapshot, label: Label | None = Non
             )
         for column, part in zip(figure.labels, parts, strict=True):
             chosen = chosen[chosen[column].astype(str) == str(part)]
-    return sorted(int(person_id) for person_id in chosen["person_id"].unique())
+    return sorted(int(person_id) for person_id in chosen["row_id"].unique())
 
 
 def _label(key: Any) -> Label:
@@ -163,8 +169,10 @@ def _label(key: Any) -> Label:
     return str(key)
 
 
-def _snapshot(store: Store, as_of: dt.datetime | None) -> Snapshot:
-    return load_snapshot(store) if as_of is None else snapshot_from_events(store, as_of)
+def _snapshot(store: Store, as_of: dt.datetime | None, *, per_person: bool = False) -> Snapshot:
+    if as_of is None:
+        return load_snapshot(store, per_person=per_person)
+    return snapshot_from_events(store, as_of)
 
 
 def _load_definitions() -> None:

@@ -21,7 +21,7 @@ def describe_persons(
     store: Store, snapshot: Snapshot, ids: list[int], *, figure: str, actor: str | None = None
 ) -> list[dict[str, Any]]:
     """Rows person_id, name (its first record's, as written), country, status, certainty."""
-    facts = snapshot.persons.set_index("person_id").loc[ids, ["country", "status", "certainty"]]
+    facts = snapshot.persons.set_index("row_id").loc[ids, ["country", "status", "certainty"]]
     names: dict[int, str] = {}
     with store.engine.begin() as connection:
         for chunk in in_chunks(ids, size=5_000):

@@ -281,6 +281,30 @@ person_sources = Table(
     Column("records", Integer, nullable=False),
 )
 
+# The persons of person_timelines counted by every fact a figure selects on (a few
+# thousand cells for a million persons): figures now read these, not a row per person.
+figure_cells = Table(
+    "figure_cells",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("certainty", String(9), nullable=False),
+    Column("status", String(16)),
+    Column("contested", Integer, nullable=False),
+    Column("country", String(16)),
+    Column("first_contracted", String(10)),  # to the month (YYYY-MM), or the year
+    Column("recruitment_channel", Text),
+    Column("event_kinds", Integer, nullable=False),
+    Column("persons", Integer, nullable=False),
+)
+
+figure_source_cells = Table(
+    "figure_source_cells",
+    metadata,
+    Column("certainty", String(9), primary_key=True),
+    Column("source_id", Integer, primary_key=True, autoincrement=False),
+    Column("persons", Integer, nullable=False),
+)
+
 timeline_builds = Table(
     "timeline_builds",
     metadata,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,6 +19,8 @@ from nomina.store import Store
 from nomina.store.dialect import bulk_insert, is_sqlite, take_write_lock
 from nomina.store.schema import (
     batches,
+    figure_cells,
+    figure_source_cells,
     person_sources,
     person_timelines,
     resolution_runs,
@@ -55,14 +58,23 @@ def build_timeline(
         sqlite = is_sqlite(connection)
         run_id = connection.execute(select(func.max(resolution_runs.c.id))).scalar()
         as_of = connection.execute(select(func.max(batches.c.finished_at))).scalar()
-        for table in (timeline_flags, person_sources, person_timelines):
+        for table in (timeline_flags, person_sources, person_timelines, figure_cells,
+                      figure_source_cells):  # fmt: skip
             connection.execute(table.delete())
+        cells: Counter[tuple] = Counter()
+        source_cells: Counter[tuple[str, int]] = Counter()
         for chunk in iter_register(store, progress=progress):
+            rows = [summary.row() for summary in chunk.persons]
+            for row in rows:
+                cells[cell_of(row)] += 1
+            certainty = {summary.person_id: summary.certainty for summary in chunk.persons}
+            for person_id, source_id, _ in chunk.person_sources:
+                source_cells[(certainty[person_id], source_id)] += 1
             bulk_insert(
                 connection,
                 person_timelines,
                 PERSON_COLUMNS,
-                [_storable(summary.row(), sqlite) for summary in chunk.persons],
+                [_storable(row, sqlite) for row in rows],
             )
             bulk_insert(
                 connection, person_sources, ("person_id", "source_id", "records"),
@@ -78,9 +90,34 @@ def build_timeline(
             events += sum(summary.events for summary in chunk.persons)
             flags += len(chunk.flags)
             contested += sum(summary.timeline.contested for summary in chunk.persons)
+        bulk_insert(
+            connection,
+            figure_cells,
+            ("id", *CELL_COLUMNS, "persons"),
+            [(n + 1, *key, count) for n, (key, count) in enumerate(sorted(cells.items(), key=str))],
+        )
+        bulk_insert(
+            connection,
+            figure_source_cells,
+            ("certainty", "source_id", "persons"),
+            [(*key, count) for key, count in sorted(source_cells.items())],
+        )
         seconds = time.perf_counter() - started
         build_id = _record_build(connection, run_id, as_of, persons, events, flags, seconds)
     return TimelineBuild(build_id, run_id, persons, events, flags, contested, seconds)
+
+
+# What figures select on, in figure_cells; the first contract to the month (or year).
+CELL_COLUMNS = ("certainty", "status", "contested", "country", "first_contracted",
+                "recruitment_channel", "event_kinds")  # fmt: skip
+
+
+def cell_of(row: tuple) -> tuple:
+    """A person_timelines row (PERSON_COLUMNS) as its figure cell (CELL_COLUMNS)."""
+    contract = row[8]
+    if contract is not None:
+        contract = contract[:4] if row[9] == "year" else contract[:7]
+    return (row[1], row[2], row[6], row[7], contract, row[10], row[13])
 
 
 def _storable(row: tuple, sqlite: bool) -> tuple:

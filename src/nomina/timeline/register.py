@@ -171,18 +171,18 @@ def _read_chunk(
             return RegisterChunk()
         query = query.where(records.c.batch_id.in_(known_batches))
     people: dict[int, _Gathered] = {}
-    for row in connection.execute(query):
+    for row in _raw_rows(connection, query):
         person_id, record_id, source_id, batch_id = row[0], row[1], row[2], row[3]
         gathered = people.get(person_id)
         if gathered is None:
             gathered = people[person_id] = _Gathered()
         if record_id not in gathered.record_ids:
             gathered.record_ids.add(record_id)
-            gathered.sources[source_id] += 1
+            gathered.sources[source_id] = gathered.sources.get(source_id, 0) + 1
             if row[4]:
-                gathered.countries[row[4]] += 1
+                gathered.countries.append(row[4])
             if row[5]:
-                gathered.channels[row[5]] += 1
+                gathered.channels.append(row[5])
             moment = landed[batch_id]
             if gathered.first_known is None or moment < gathered.first_known:
                 gathered.first_known = moment
@@ -222,22 +222,37 @@ def _read_chunk(
     return chunk
 
 
-@dataclass(slots=True)
 class _Gathered:
-    record_ids: set[int] = field(default_factory=set)
-    sources: Counter[int] = field(default_factory=Counter)
-    countries: Counter[str] = field(default_factory=Counter)
-    channels: Counter[str] = field(default_factory=Counter)
-    events: list[TimelineEvent] = field(default_factory=list)
-    first_known: dt.datetime | None = None
+    __slots__ = ("channels", "countries", "events", "first_known", "record_ids", "sources")
+
+    def __init__(self) -> None:
+        self.record_ids: set[int] = set()
+        self.sources: dict[int, int] = {}
+        self.countries: list[str] = []
+        self.channels: list[str] = []
+        self.events: list[TimelineEvent] = []
+        self.first_known: dt.datetime | None = None
 
 
-def _most(counts: Counter[str]) -> str | None:
+def _raw_rows(connection: Connection, query) -> list[tuple]:
+    """All rows of a query as the driver gives them (no per-row SQLAlchemy processing:
+    a third of a build's time). Parameters are our own integers, rendered inline."""
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.driver_connection.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _most(values: list[str]) -> str | None:
     """The value most records give; ties: the first in alphabetical order."""
-    if not counts:
+    if not values:
         return None
-    if len(counts) == 1:
-        return next(iter(counts))
+    if len(values) == 1 or len(set(values)) == 1:
+        return values[0]
+    counts = Counter(values)
     return min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
 
 

@@ -1,4 +1,5 @@
-"""timeline: each person's status and facts, contradictions, persons per source, builds
+"""timeline: each person's status and facts, contradictions, persons per source, figure
+cells, builds
 
 Revision ID: 0005
 Revises: 0004
@@ -62,6 +63,26 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("person_id", "source_id", name=op.f("pk_person_sources")),
     )
     op.create_table(
+        "figure_cells",
+        sa.Column("id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("certainty", sa.String(length=9), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=True),
+        sa.Column("contested", sa.Integer(), nullable=False),
+        sa.Column("country", sa.String(length=16), nullable=True),
+        sa.Column("first_contracted", sa.String(length=10), nullable=True),
+        sa.Column("recruitment_channel", sa.Text(), nullable=True),
+        sa.Column("event_kinds", sa.Integer(), nullable=False),
+        sa.Column("persons", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_figure_cells")),
+    )
+    op.create_table(
+        "figure_source_cells",
+        sa.Column("certainty", sa.String(length=9), nullable=False),
+        sa.Column("source_id", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("persons", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("certainty", "source_id", name=op.f("pk_figure_source_cells")),
+    )
+    op.create_table(
         "timeline_builds",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("built_at", sa.DateTime(timezone=True), nullable=False),
@@ -77,6 +98,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("timeline_builds")
+    op.drop_table("figure_source_cells")
+    op.drop_table("figure_cells")
     op.drop_table("person_sources")
     with op.batch_alter_table("timeline_flags", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_timeline_flags_person_id"))

@@ -372,3 +372,31 @@ def test_invariants(world) -> None:
         assert len(split.refused) == len(split.reasons) >= 1
         for pair in split.refused:
             assert cluster[pair.left] != cluster[pair.right]
+
+
+def test_a_chain_whose_differing_numbers_the_model_weighed_pair_by_pair_links() -> None:
+    # Two lists copied one person with two numbers (a wrong one carried over); every
+    # record with one number was scored a strong pair with every record with the other.
+    records = {1: facts(1, ("7492384",)), 2: facts(2, ("7492384",)), 3: facts(3, ("8186634",))}
+    records[4] = facts(4, ("8186634",))
+    pairs = [strong(1, 2, 12), strong(3, 4, 11)]
+    cross = [strong(a, b, 9) for a in (1, 2) for b in (3, 4)]
+    result = cluster_records(range(1, 5), pairs + cross, [], records)
+    assert result.clusters == (frozenset({1, 2, 3, 4}),)
+    assert result.splits == ()
+    # One cross pair the model never scored strong: the chain is refused, as before.
+    result = cluster_records(range(1, 5), pairs + cross[:3], [], records)
+    assert result.clusters == (frozenset({1, 2}), frozenset({3, 4}))
+    assert "document numbers 7492384 and 8186634 differ" in result.splits[0].reasons[0]
+
+
+def test_a_weighed_chain_is_still_checked_on_birth_dates() -> None:
+    records = {
+        1: facts(1, ("7492384",), "1960"),
+        2: facts(2, ("7492384",), "1960"),
+        3: facts(3, ("8186634",), "1990"),
+    }
+    pairs = [strong(1, 2, 12), strong(1, 3, 9), strong(2, 3, 8)]
+    result = cluster_records(range(1, 4), pairs, [], records)
+    assert result.clusters == (frozenset({1, 2}), frozenset({3}))
+    assert "birth dates" in result.splits[0].reasons[0]

@@ -7,7 +7,12 @@ of a person hold a reviewer's `different` judgement or contradicting facts:
 * **numbers** (when at least one half already holds several records: a chain; two
   single records' own numbers are what the model weighed when it scored their pair, and
   a passport is renewed): both halves carry numbers of one kind (identity-document
-  numbers, or service numbers) and the halves share no number of either kind (numbers one slip
+  numbers, or service numbers), the halves share no number of either kind, and some
+  record of one half and some record of the other whose numbers differ were not scored
+  a strong pair directly (when every such pair was, the model weighed each of those
+  numbers against the other, as for two single records, and a chain adds nothing it did
+  not see; a copied-over wrong number, common in hand-kept lists, is then no veto; this
+  look is capped at 64 record pairs, beyond which the chain is refused). Numbers one slip
   apart, a digit mistyped or two swapped, count as shared: a clerk's error). A shared service
   number counts as sharing: one soldier keeps his service number when his passport is
   renewed, so it vouches for two different passport numbers (and the other way round).
@@ -42,6 +47,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
+import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein
 
 from nomina.concepts import VERDICTS
@@ -107,6 +113,7 @@ class _State:
     __slots__ = (
         "docs",
         "svcs",
+        "holders",
         "doc_rep",
         "svc_rep",
         "late",
@@ -121,6 +128,7 @@ class _State:
         # until the set first grows (copy on write: `set` means owned).
         self.docs: frozenset[str] | set[str] = _EMPTY
         self.svcs: frozenset[str] | set[str] = _EMPTY
+        self.holders: list[int] | None = None  # indices of the records carrying numbers
         self.doc_rep: tuple[int, str] | None = None  # (record, number) named in reasons
         self.svc_rep: tuple[int, str] | None = None
         # Birth spans as yyyymmdd ints: the latest start and the earliest end, each with
@@ -143,6 +151,13 @@ class _State:
             self.svcs = _merged(self.svcs, o.svcs)
             if self.svc_rep is None or (o.svc_rep is not None and o.svc_rep < self.svc_rep):
                 self.svc_rep = o.svc_rep
+        if o.holders:
+            if self.holders is None:
+                self.holders = o.holders
+            else:
+                if len(self.holders) < len(o.holders):
+                    self.holders, o.holders = o.holders, self.holders
+                self.holders.extend(o.holders)
         if o.late:  # ties go to the smaller record, so the reason named is canonical
             if not self.late or (o.late, -o.late_rec) > (self.late, -self.late_rec):
                 self.late, self.late_rec = o.late, o.late_rec
@@ -167,14 +182,52 @@ def numbers_meet(mine: frozenset[str] | set[str], theirs: frozenset[str] | set[s
     if not mine.isdisjoint(theirs):
         return True
     return any(
-        len(x) >= _SLIP_MIN_LENGTH and DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1
+        len(x) >= SLIP_MIN_LENGTH and DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1
         for x in mine
         for y in theirs
     )
 
 
 # Shorter numbers are too often one digit apart by chance to read a difference as a slip.
-_SLIP_MIN_LENGTH = 6
+SLIP_MIN_LENGTH = 6
+
+
+def _numbers_differ(a: RecordFacts, b: RecordFacts) -> bool:
+    """Two records carry numbers of one kind and share none of either kind."""
+    docs = bool(a.document_numbers and b.document_numbers)
+    svcs = bool(a.service_numbers and b.service_numbers)
+    if not (docs or svcs):
+        return False
+    return not (
+        (docs and numbers_meet(a.document_numbers, b.document_numbers))
+        or (svcs and numbers_meet(a.service_numbers, b.service_numbers))
+    )
+
+
+# Record pairs looked up before a chain whose numbers differ is refused anyway: bounds the
+# cost of one check; real persons rarely hold more than a few records with numbers.
+_WEIGHED_CAP = 64
+
+
+class _DirectPairs:
+    """The strong pairs as a sorted array of (smaller id, larger id) keys: a lookup costs
+    a binary search and a million pairs take 8 MB (a set of tuples would take 200 MB)."""
+
+    def __init__(self, strong: Sequence[Pair]) -> None:
+        left = np.fromiter((p.left for p in strong), dtype=np.int64, count=len(strong))
+        right = np.fromiter((p.right for p in strong), dtype=np.int64, count=len(strong))
+        self._low, self._high = np.minimum(left, right), np.maximum(left, right)
+        order = np.lexsort((self._high, self._low))
+        self._low, self._high = self._low[order], self._high[order]
+
+    def has(self, a: int, b: int) -> bool:
+        low, high = (a, b) if a <= b else (b, a)
+        start = int(np.searchsorted(self._low, low, side="left"))
+        stop = int(np.searchsorted(self._low, low, side="right"))
+        if start == stop:
+            return False
+        at = start + int(np.searchsorted(self._high[start:stop], high))
+        return at < stop and int(self._high[at]) == high
 
 
 def _merged(mine: frozenset[str] | set[str], theirs: frozenset[str] | set[str]) -> set[str]:
@@ -218,7 +271,7 @@ def _find(parent: Any, x: int) -> int:
 
 
 def _from_facts(
-    record_id: int, fact: RecordFacts | None, spans: dict[str, tuple[int, int]]
+    index: int, record_id: int, fact: RecordFacts | None, spans: dict[str, tuple[int, int]]
 ) -> _State | None:
     """A record's own state, or None when it carries nothing that can contradict."""
     if fact is None or not (fact.document_numbers or fact.service_numbers or fact.birth_date):
@@ -226,6 +279,8 @@ def _from_facts(
     if fact.record_id != record_id:
         raise ValueError(f"facts for record {record_id} name record {fact.record_id}")
     s = _State()
+    if fact.document_numbers or fact.service_numbers:
+        s.holders = [index]
     if fact.document_numbers:
         s.docs = fact.document_numbers
         s.doc_rep = (record_id, min(s.docs))
@@ -383,7 +438,7 @@ def _cluster(
     def state_of(root: int) -> _State | None:
         s = state[root]
         if s is _UNSET:
-            s = state[root] = _from_facts(rid[root], facts_get(rid[root]), spans)
+            s = state[root] = _from_facts(root, rid[root], facts_get(rid[root]), spans)
         return s  # type: ignore[return-value]
 
     def conflict(sa: _State, ra: int, sb: _State, rb: int, chain: bool = True) -> str | None:
@@ -399,7 +454,7 @@ def _cluster(
                     return f"records {first} and {second} judged different by a reviewer"
         da, db, va, vb = sa.docs, sb.docs, sa.svcs, sb.svcs
         shared = (da and db and numbers_meet(da, db)) or (va and vb and numbers_meet(va, vb))
-        if chain and ((da and db) or (va and vb)) and not shared:
+        if chain and ((da and db) or (va and vb)) and not shared and not weighed(sa, sb):
             kind, x, y = (
                 ("document numbers", sa.doc_rep, sb.doc_rep)
                 if da and db
@@ -415,6 +470,25 @@ def _cluster(
             if sb.late > sa.early + k:
                 return birth_reason(sb.late_rec, sa.early_rec)
         return None
+
+    direct: _DirectPairs | None = None
+
+    def weighed(sa: _State, sb: _State) -> bool:
+        """Every record of one set and record of the other whose numbers differ were scored
+        a strong pair directly: the model weighed those numbers, as for two single records."""
+        nonlocal direct
+        ha, hb = sa.holders or (), sb.holders or ()
+        if len(ha) * len(hb) > _WEIGHED_CAP:
+            return False
+        if direct is None:
+            direct = _DirectPairs(strong)
+        for x in ha:
+            fx = facts[rid[x]]
+            for y in hb:
+                fy = facts[rid[y]]
+                if _numbers_differ(fx, fy) and not direct.has(rid[x], rid[y]):
+                    return False
+        return True
 
     def birth_reason(r1: int, r2: int) -> str:
         r1, r2 = min(r1, r2), max(r1, r2)
@@ -435,6 +509,7 @@ def _cluster(
         elif sb is not None:
             sa.absorb(sb)
 
+    strong = [pair for pair in pairs if pair.probability >= threshold]
     same, different = _read_judgements(judgements, lambda r: ix(r) is not None)
     for a, b in different:  # cannot-links live on both sides: either side's list finds them
         for member, partner in ((ix(a), ix(b)), (ix(b), ix(a))):
@@ -457,7 +532,6 @@ def _cluster(
                 forced.append((ra, f"{reason}, but reviewers judged them the same person"))
             union(ra, sa, rb, sb)
 
-    strong = [pair for pair in pairs if pair.probability >= threshold]
     lowest = _sort_edges(strong, float_keys=index is None and len(parent) <= _FLOAT_KEY_LIMIT)
     if index is None and lowest is not None and min(lowest.left, lowest.right) < 0:
         # A negative id would index the list from its end, silently; too large ones fail.

@@ -28,6 +28,7 @@ from nomina.names import (
     unit_keys,
     unit_skeletons,
 )
+from nomina.resolve.cluster import SLIP_MIN_LENGTH
 from nomina.store import Store
 from nomina.store.dialect import bulk_insert, in_chunks
 from nomina.store.schema import record_fields, record_keys, records, sources
@@ -60,6 +61,7 @@ FEATURE_COLUMNS = (
     "citizenship",
     "document_number",
     "service_number",
+    "number_slip_keys",
     "military_unit",
     "birth_place",
     "residence",
@@ -194,12 +196,29 @@ def feature_row(fields: dict[str, Any], names: RecordNameKeys | None = None) -> 
         "birth_month": month,
         "birth_day": day,
         "citizenship": fields.get("citizenship"),
-        "document_number": _identifier(fields.get("document_number")),
-        "service_number": _identifier(fields.get("service_number")),
+        "document_number": (document := _identifier(fields.get("document_number"))),
+        "service_number": (service := _identifier(fields.get("service_number"))),
+        "number_slip_keys": number_slip_keys(document, service),
         "military_unit": (fields.get("military_unit") or "").strip().casefold() or None,
         "birth_place": _text_key(fields.get("birth_place")),
         "residence": _address_key(fields.get("residence")),
     }
+
+
+def number_slip_keys(document: str | None, service: str | None) -> list[str] | None:
+    """Blocking keys that bring together numbers equal or one slip apart (a digit
+    mistyped, two swapped, one dropped or added): each number and each way to delete one
+    of its characters (the symmetric-deletion neighbourhood of FastSS, Bocek et al. 2007).
+    Two numbers one substitution apart lose the same character; two swapped neighbours
+    lose one each and meet; one dropped character meets the shorter number itself.
+    Document and service numbers never meet each other."""
+    keys = set()
+    for kind, number in (("d", document), ("s", service)):
+        if number:
+            keys.add(f"{kind}:{number}")
+            if len(number) >= SLIP_MIN_LENGTH:
+                keys.update(f"{kind}:{number[:i]}{number[i + 1 :]}" for i in range(len(number)))
+    return sorted(keys) or None
 
 
 def iter_record_fields(

@@ -298,8 +298,7 @@ COMPARISONS: tuple[tuple[str, Callable[[], Any]], ...] = (
 # 89-90% of true pairs for a quarter of the pairs of looser rules on family name and
 # initial alone) and keeps blocks small enough for a million records.
 BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
-    ("document_number",),
-    ("service_number",),
+    ("number_slip_keys",),  # a document or service number, equal or one slip apart
     ("name_pairs",),  # two name units in common, any order, any script
     ("name_keys", "birth_year", "birth_month"),  # one unit and the month of birth
     ("family_key", "given_consonants"),  # given name respelt (Aibek, Ajybek)

@@ -175,6 +175,37 @@ def test_quarantined_rows_keep_file_row_field_and_reason(store, tmp_path):
     assert "31.02.1997" in problem["reason"] or "February" in problem["reason"]
 
 
+def test_on_error_blank_keeps_the_row_without_the_value_and_lists_it(store, tmp_path):
+    rows = CONTRACTS_ROWS + [
+        ["Лимбу Дипак", "31.02.1997", "Непал", "", "", ""],  # kept, birth date set aside
+        ["", "31.02.1997", "Непал", "", "", ""],  # nothing left to identify: quarantined
+        ["Рай Сурадж", "1996", "Атлантида", "", "", ""],  # a column without the option
+    ]
+    data = write_csv(tmp_path / "list.csv", rows)
+    yaml = CONTRACTS_YAML.replace(
+        "Дата рождения: birth_date", "Дата рождения: {field: birth_date, on_error: blank}"
+    )
+    (tmp_path / "list.yaml").write_text(yaml, encoding="utf-8")
+    result = ingest_file(store, data, load_source_config(tmp_path / "list.yaml"))
+    assert (result.records_added, result.rows_quarantined, result.values_set_aside) == (4, 2, 1)
+
+    limbu = stored(store, select(record_fields).where(record_fields.c.full_name == "Лимбу Дипак"))
+    assert limbu[0]["birth_date"] is None and limbu[0]["citizenship"] == "NP"
+    [aside] = list_quarantine(store, set_aside=True)
+    assert (aside["file"], aside["row"], aside["field"]) == ("list.csv", 5, "birth_date")
+    assert aside["column"] == "Дата рождения" and aside["value"] == "31.02.1997"
+    # The row verbatim keeps what was set aside.
+    raw = stored(store, select(records.c.raw).where(records.c.row_number == 5))[0]["raw"]
+    assert json.loads(raw)["Дата рождения"] == "31.02.1997"
+
+    quarantined = list_quarantine(store)
+    assert [(p["row"], p["field"]) for p in quarantined] == [
+        (6, "birth_date"),
+        (6, None),
+        (7, "citizenship"),
+    ]
+
+
 def test_blank_rows_are_counted_not_stored(sqlite_store, tmp_path):
     data = write_csv(tmp_path / "list.csv", CONTRACTS_ROWS[:2] + [[""] * 6] + CONTRACTS_ROWS[2:])
     (tmp_path / "list.yaml").write_text(CONTRACTS_YAML, encoding="utf-8")

@@ -76,9 +76,11 @@ def _describe_outcome(outcome: ingest.BatchResult) -> str:
         f", [red]{outcome.rows_quarantined:,} quarantined[/]" if outcome.rows_quarantined else ""
     )
     blank = f", {outcome.blank_rows:,} blank rows skipped" if outcome.blank_rows else ""
+    aside = outcome.values_set_aside
+    aside_text = f", [yellow]{aside:,} values set aside[/]" if aside else ""
     rate = outcome.rows_read / outcome.seconds if outcome.seconds else 0
     return (
-        f"[green]✓[/] {name}: batch {outcome.batch_id}, {outcome.records_added:,} records{quarantined}{blank} "
+        f"[green]✓[/] {name}: batch {outcome.batch_id}, {outcome.records_added:,} records{quarantined}{aside_text}{blank} "
         f"({outcome.file_format}{', ' + outcome.encoding if outcome.encoding else ''}; "
         f"{outcome.seconds:.1f} s, {rate:,.0f} rows/s)"
     )
@@ -143,12 +145,18 @@ def quarantine_list(
     context: typer.Context,
     batch: int = typer.Option(None, help="Only this batch."),
     limit: int = typer.Option(None, help="At most this many problems."),
+    set_aside: bool = typer.Option(
+        False, "--set-aside", help="Values left out of rows kept (columns with on_error: blank)."
+    ),
     as_json: bool = JSON,
     as_csv: bool = CSV,
 ) -> None:
     """Quarantined rows: file, row, field, column, value and reason."""
-    rows = ingest.list_quarantine(store_from(context), batch_id=batch, limit=limit)
-    emit(rows, ingest.QUARANTINE_COLUMNS, as_json=as_json, as_csv=as_csv, title="Quarantine")
+    rows = ingest.list_quarantine(
+        store_from(context), batch_id=batch, limit=limit, set_aside=set_aside
+    )
+    title = "Values set aside" if set_aside else "Quarantine"
+    emit(rows, ingest.QUARANTINE_COLUMNS, as_json=as_json, as_csv=as_csv, title=title)
 
 
 @sources_app.command("list")

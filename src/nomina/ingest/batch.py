@@ -20,7 +20,7 @@ from sqlalchemy import Connection, Table, func, select
 from nomina.ingest.config import SourceConfig
 from nomina.ingest.errors import IngestError
 from nomina.ingest.readers import RawRow, Reader, open_reader, to_verbatim_json
-from nomina.ingest.rows import FIELD_COLUMNS, ParsedRow, RowParser
+from nomina.ingest.rows import FIELD_COLUMNS, ParsedRow, Problem, RowParser
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
@@ -32,6 +32,7 @@ from nomina.store.schema import (
     record_events,
     record_fields,
     records,
+    set_aside_values,
     sources,
 )
 
@@ -54,6 +55,7 @@ class BatchResult:
     rows_read: int = 0
     records_added: int = 0
     rows_quarantined: int = 0
+    values_set_aside: int = 0  # cells of kept rows that did not parse (`on_error: blank`)
     blank_rows: int = 0
     seconds: float = 0.0
 
@@ -165,6 +167,7 @@ _COLUMNS: dict[Table, tuple[str, ...]] = {
     record_events: ("id", "record_id", "kind", "date", "date_precision", "reported_date"),
     quarantine: ("id", "batch_id", "row_number", "raw"),
     quarantine_problems: ("id", "quarantine_id", "field", "column_name", "value", "reason"),
+    set_aside_values: ("id", "record_id", "field", "column_name", "value", "reason"),
 }
 
 
@@ -180,6 +183,7 @@ class _BatchWriter:
         self.next_event = _next_id(connection, record_events.c.id)
         self.next_quarantine = _next_id(connection, quarantine.c.id)
         self.next_problem = _next_id(connection, quarantine_problems.c.id)
+        self.next_set_aside = _next_id(connection, set_aside_values.c.id)
         # Insertion order matters: parents before children, for the foreign keys.
         self.buffers: dict[Table, list[tuple[Any, ...]]] = {table: [] for table in _COLUMNS}
 
@@ -197,6 +201,11 @@ class _BatchWriter:
                 (self.next_event, record_id, kind, iso, precision, reported)
             )
             self.next_event += 1
+        for problem in parsed.set_aside:
+            self.buffers[set_aside_values].append(
+                (self.next_set_aside, record_id, *_problem_row(problem))
+            )
+            self.next_set_aside += 1
 
     def add_quarantined(self, row: RawRow, parsed: ParsedRow) -> None:
         quarantine_id = self.next_quarantine
@@ -205,16 +214,8 @@ class _BatchWriter:
             (quarantine_id, self.batch_id, row.row_number, to_verbatim_json(row.cells))
         )
         for problem in parsed.problems:
-            value = problem.value.replace("\x00", "\\x00") if problem.value else None
             self.buffers[quarantine_problems].append(
-                (
-                    self.next_problem,
-                    quarantine_id,
-                    problem.field,
-                    problem.column,
-                    value,
-                    problem.reason,
-                )
+                (self.next_problem, quarantine_id, *_problem_row(problem))
             )
             self.next_problem += 1
 
@@ -225,6 +226,12 @@ class _BatchWriter:
 
     def pending(self) -> int:
         return len(self.buffers[records]) + len(self.buffers[quarantine])
+
+
+def _problem_row(problem: Problem) -> tuple[str | None, str | None, str | None, str]:
+    # NUL cannot be stored in PostgreSQL text; the verbatim row keeps the original.
+    value = problem.value.replace("\x00", "\\x00") if problem.value else None
+    return problem.field, problem.column, value, problem.reason
 
 
 def _write_batch(
@@ -280,6 +287,7 @@ def _write_batch(
         else:
             writer.add_record(row, parsed)
             result.records_added += 1
+            result.values_set_aside += len(parsed.set_aside)
         if writer.pending() >= FLUSH_ROWS:
             writer.flush()
             if progress:
@@ -312,6 +320,7 @@ def _write_batch(
             "source_id": result.source_id,
             "records": result.records_added,
             "quarantined": result.rows_quarantined,
+            "values_set_aside": result.values_set_aside,
         },
     )
     if progress:

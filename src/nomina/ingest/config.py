@@ -54,6 +54,9 @@ class ColumnMapping(_Strict):
     optional: bool = False
     date_order: DateOrder | None = None
     calendar: Calendar = "gregorian"
+    # A cell that does not parse: `quarantine` the whole row (the default), or `blank`:
+    # keep the row with this field empty and list the value as set aside.
+    on_error: Literal["quarantine", "blank"] = "quarantine"
 
 
 class SourceConfigModel(_Strict):

@@ -93,6 +93,9 @@ class ParsedRow:
     events: list[tuple[str, tuple[str, str] | None]]  # (kind, (iso date, precision))
     reported_date: dt.date
     problems: list[Problem] = field(default_factory=list)
+    # Values that did not parse in columns configured `on_error: blank`: the row lands
+    # without them (they stay in the verbatim row).
+    set_aside: list[Problem] = field(default_factory=list)
 
 
 _NO_DATA_FORMS = frozenset(
@@ -177,6 +180,9 @@ class RowParser:
     def __init__(self, config: SourceConfig, columns_present: set[str]) -> None:
         self.received = config.source.received
         self.plan: list[tuple[str, str, Callable[[Any], Any], int]] = []
+        self.blank_on_error = {
+            column for column, mapping in config.columns.items() if mapping.on_error == "blank"
+        }
         mapped = [mapping.field for mapping in config.columns.values()]
         # Only fields fed by several columns need "first non-empty wins" bookkeeping.
         self.shared_fields = {name for name in mapped if mapped.count(name) > 1}
@@ -244,7 +250,11 @@ class RowParser:
             except FieldValueError as error:
                 shown = str(value)
                 shown = shown[:80] + "…" if isinstance(error, CellTooLarge) else shown[:200]
-                parsed.problems.append(Problem(name, column, shown, str(error)))
+                problem = Problem(name, column, shown, str(error))
+                if column in self.blank_on_error:
+                    parsed.set_aside.append(problem)
+                else:
+                    parsed.problems.append(problem)
                 continue
             if result is NO_VALUE:
                 continue
@@ -269,6 +279,9 @@ class RowParser:
             parsed.problems.append(
                 Problem(None, None, None, "no name, document number or service number in this row")
             )
+        if parsed.problems and parsed.set_aside:  # quarantined whole: list every problem
+            parsed.problems[:0] = parsed.set_aside
+            parsed.set_aside = []
         return parsed
 
     @staticmethod

@@ -137,6 +137,19 @@ quarantine_problems = Table(
     Column("reason", Text, nullable=False),
 )
 
+# A cell that did not parse in a column configured `on_error: blank`: its record landed
+# without that field (the verbatim row still holds the value).
+set_aside_values = Table(
+    "set_aside_values",
+    metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("record_id", ForeignKey("records.id"), nullable=False, index=True),
+    Column("field", String(32)),
+    Column("column_name", Text),
+    Column("value", Text),
+    Column("reason", Text, nullable=False),
+)
+
 # Append-only; each entry carries the hash of the one before (tamper-evident chain).
 audit_log = Table(
     "audit_log",

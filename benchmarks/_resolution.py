@@ -139,6 +139,9 @@ class Source:
     reliability: str = "C"
     received: str = RECEIVED
     date_order: str = "YMD"
+    # Columns whose unparsable cells are set aside (the row kept, the field empty) rather
+    # than quarantining the row: `on_error: blank` in the YAML.
+    blank_on_error: tuple[str, ...] = ()
 
     def key(self, position: int) -> str:
         """The record key of the row at `position` (0-based): file and spreadsheet row."""
@@ -162,7 +165,12 @@ def write_source(folder: Path, source: Source) -> None:
             "received": source.received,
         },
         "file": {"encoding": "utf-8", "delimiter": ",", "date_order": source.date_order},
-        "columns": source.columns,
+        "columns": {
+            column: {"field": field, "on_error": "blank"}
+            if column in source.blank_on_error
+            else field
+            for column, field in source.columns.items()
+        },
     }
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     (folder / f"{source.name}.yaml").write_text(text, encoding="utf-8")

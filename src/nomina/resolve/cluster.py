@@ -47,7 +47,6 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any
 
-import numpy as np
 from rapidfuzz.distance import DamerauLevenshtein
 
 from nomina.concepts import VERDICTS
@@ -209,25 +208,24 @@ def _numbers_differ(a: RecordFacts, b: RecordFacts) -> bool:
 _WEIGHED_CAP = 64
 
 
-class _DirectPairs:
-    """The strong pairs as a sorted array of (smaller id, larger id) keys: a lookup costs
-    a binary search and a million pairs take 8 MB (a set of tuples would take 200 MB)."""
+def _pair_key(a: int, b: int) -> int | tuple[int, int]:
+    low, high = (a, b) if a <= b else (b, a)
+    # One int per pair (a quarter of a tuple's memory) while ids fit in 32 bits.
+    return (low << 32) | high if low >= 0 and high < _PAIR_KEY_LIMIT else (low, high)
 
-    def __init__(self, strong: Sequence[Pair]) -> None:
-        left = np.fromiter((p.left for p in strong), dtype=np.int64, count=len(strong))
-        right = np.fromiter((p.right for p in strong), dtype=np.int64, count=len(strong))
-        self._low, self._high = np.minimum(left, right), np.maximum(left, right)
-        order = np.lexsort((self._high, self._low))
-        self._low, self._high = self._low[order], self._high[order]
 
-    def has(self, a: int, b: int) -> bool:
-        low, high = (a, b) if a <= b else (b, a)
-        start = int(np.searchsorted(self._low, low, side="left"))
-        stop = int(np.searchsorted(self._low, low, side="right"))
-        if start == stop:
-            return False
-        at = start + int(np.searchsorted(self._high[start:stop], high))
-        return at < stop and int(self._high[at]) == high
+_PAIR_KEY_LIMIT = 1 << 32
+
+
+def _direct_pairs(strong: Sequence[Pair], facts: Mapping[int, RecordFacts]) -> set[Any]:
+    """The strong pairs whose two records both carry numbers: the only ones `weighed`
+    looks up."""
+
+    def numbered(record: int) -> bool:
+        fact = facts.get(record)
+        return fact is not None and bool(fact.document_numbers or fact.service_numbers)
+
+    return {_pair_key(p.left, p.right) for p in strong if numbered(p.left) and numbered(p.right)}
 
 
 def _merged(mine: frozenset[str] | set[str], theirs: frozenset[str] | set[str]) -> set[str]:
@@ -454,7 +452,7 @@ def _cluster(
                     return f"records {first} and {second} judged different by a reviewer"
         da, db, va, vb = sa.docs, sb.docs, sa.svcs, sb.svcs
         shared = (da and db and numbers_meet(da, db)) or (va and vb and numbers_meet(va, vb))
-        if chain and ((da and db) or (va and vb)) and not shared and not weighed(sa, sb):
+        if chain and ((da and db) or (va and vb)) and not shared and not weighed(sa, ra, sb, rb):
             kind, x, y = (
                 ("document numbers", sa.doc_rep, sb.doc_rep)
                 if da and db
@@ -471,24 +469,35 @@ def _cluster(
                 return birth_reason(sb.late_rec, sa.early_rec)
         return None
 
-    direct: _DirectPairs | None = None
+    direct: set[Any] | None = None
+    # Two sets are offered many times (one strong pair after another between them); a
+    # root's set changes only by growing, so (root, size) on both sides names a question.
+    answered: dict[tuple[int, int, int, int], bool] = {}
 
-    def weighed(sa: _State, sb: _State) -> bool:
+    def weighed(sa: _State, ra: int, sb: _State, rb: int) -> bool:
         """Every record of one set and record of the other whose numbers differ were scored
         a strong pair directly: the model weighed those numbers, as for two single records."""
         nonlocal direct
         ha, hb = sa.holders or (), sb.holders or ()
         if len(ha) * len(hb) > _WEIGHED_CAP:
             return False
+        question = (ra, size[ra], rb, size[rb]) if ra < rb else (rb, size[rb], ra, size[ra])
+        known = answered.get(question)
+        if known is not None:
+            return known
         if direct is None:
-            direct = _DirectPairs(strong)
+            direct = _direct_pairs(strong, facts)
+        answer = True
         for x in ha:
             fx = facts[rid[x]]
             for y in hb:
-                fy = facts[rid[y]]
-                if _numbers_differ(fx, fy) and not direct.has(rid[x], rid[y]):
-                    return False
-        return True
+                if _numbers_differ(fx, facts[rid[y]]) and _pair_key(rid[x], rid[y]) not in direct:
+                    answer = False
+                    break
+            if not answer:
+                break
+        answered[question] = answer
+        return answer
 
     def birth_reason(r1: int, r2: int) -> str:
         r1, r2 = min(r1, r2), max(r1, r2)

@@ -25,9 +25,11 @@ EM without labels, m probabilities get a floor, and the model is returned as JSO
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
-from collections.abc import Callable, Collection, Iterator
+import math
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +66,23 @@ class ScoredPairs:
     def __iter__(self) -> Iterator[ScoredPair]:
         for i in range(len(self.left)):
             yield self[i]
+
+    @classmethod
+    def concatenated(cls, parts: Sequence[ScoredPairs]) -> ScoredPairs:
+        """Parts joined, ordered by (left, right) as one query would have given them."""
+        if len(parts) == 1:
+            return parts[0]
+        left = np.concatenate([p.left for p in parts])
+        right = np.concatenate([p.right for p in parts])
+        order = np.lexsort((right, left))
+        contributions = pa.concat_arrays([p.contributions for p in parts])
+        return cls(
+            left=left[order],
+            right=right[order],
+            weight=np.concatenate([p.weight for p in parts])[order],
+            probability=np.concatenate([p.probability for p in parts])[order],
+            contributions=contributions.take(pa.array(order)),
+        )
 
     def __getitem__(self, i: int) -> ScoredPair:
         return ScoredPair(
@@ -403,10 +422,24 @@ def train_and_score(
     say("score candidate pairs")
     # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
     linker = Linker(_register(_database(engine), features, engine), trained_model, log_level=QUIET)
-    predictions = linker.inference.predict(threshold_match_probability=floor)
-    return _compact(predictions, trained_model, engine), json.dumps(
-        trained_model, ensure_ascii=False
-    )
+    chunks = max(1, math.ceil(len(features) / CHUNK_RECORDS))
+    parts = []
+    for left, right in itertools.product(range(1, chunks + 1), repeat=2):
+        if chunks > 1:
+            say(f"score candidate pairs, part {len(parts) + 1} of {chunks * chunks}")
+        predictions = linker.inference.predict_chunk(
+            (left, chunks), (right, chunks), threshold_match_probability=floor, warning_mode="never"
+        )
+        parts.append(_compact(predictions, trained_model, engine))
+        predictions.drop_table_from_database_and_remove_from_cache()
+    return ScoredPairs.concatenated(parts), json.dumps(trained_model, ensure_ascii=False)
+
+
+# Scoring a large register in parts, each part one slice of the records (by a hash of
+# their ids) against another: the engine then holds one part's candidate pairs with
+# their per-comparison columns at a time, not all of them (at a million records, all of
+# them took 8 GB). Each part runs the blocking joins again over its slices.
+CHUNK_RECORDS = 400_000
 
 
 def _train_model(features: pa.Table, engine: str, say: Callable[[str], None]) -> dict[str, Any]:

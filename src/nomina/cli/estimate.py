@@ -109,7 +109,26 @@ def _interval(interval: list | None) -> str:
     return f"{low:,.0f} – {'∞' if high is None else f'{high:,.0f}'}"
 
 
-def _rows(name: str, result: dict[str, Any]) -> list[tuple[str, ...]]:
+def _letters(lists: list[str]) -> dict[str, str]:
+    """Short names for the lists in model formulas (A, B, …, AA): source titles are
+    sentences, and a model over six of them would fill the screen."""
+
+    def letter(i: int) -> str:
+        return letter(i // 26 - 1) + chr(65 + i % 26) if i >= 26 else chr(65 + i)
+
+    return {name: letter(i) for i, name in enumerate(lists)}
+
+
+def _short_model(model: str, letters: dict[str, str]) -> str:
+    # Longest names first, so a name inside another ("X", "X (3)") is not cut out of it.
+    for name in sorted(letters, key=len, reverse=True):
+        model = model.replace(name, letters[name])
+    return model
+
+
+def _rows(
+    name: str, result: dict[str, Any], letters: dict[str, str] | None = None
+) -> list[tuple[str, ...]]:
     """Table rows for one result: each method it ran, or its error."""
     if "error" in result:
         return [(name, "—", f"{result['observed']:,}", "", "", result["error"])]
@@ -122,7 +141,7 @@ def _rows(name: str, result: dict[str, Any]) -> list[tuple[str, ...]]:
             rows.append((name, method, f"{result['observed']:,}", "", "", detail["error"]))
             continue
         note = (
-            f"AIC {detail['model_aic']['model']}; BIC {detail['model_bic']['estimate']:,.0f}"
+            f"AIC {_short_model(detail['model_aic']['model'], letters or {})}; BIC {detail['model_bic']['estimate']:,.0f}"
             if method == "loglinear"
             else f"posterior median, {detail['samples']:,} draws"
         )
@@ -145,7 +164,7 @@ def _print(result: dict[str, Any]) -> None:
         view.add_column(column)
     if "strata" in result:
         for name, stratum in result["strata"].items():
-            for row in _rows(name, stratum):
+            for row in _rows(name, stratum, _letters(stratum.get("lists", []))):
                 view.add_row(*map(Text, row))
         view.add_row(
             "total",
@@ -157,9 +176,14 @@ def _print(result: dict[str, Any]) -> None:
             style="bold",
         )
     else:
-        for row in _rows("all", result):
+        for row in _rows("all", result, _letters(result.get("lists", []))):
             view.add_row(*map(Text, row))
     stdout.print(view)
+    lists = result.get("lists") or next(
+        (stratum.get("lists") for stratum in result.get("strata", {}).values()), []
+    )
+    for name, letter in _letters(lists).items():
+        stdout.print(Text(f"  {letter} = {name}"), highlight=False)
     for message in result["warnings"]:
         # Text, not markup: model names like [A:B] are data.
         stdout.print(Text.assemble(("warning: ", "yellow"), message), highlight=False)

@@ -111,12 +111,18 @@ def _interval(interval: list | None) -> str:
 
 def _letters(lists: list[str]) -> dict[str, str]:
     """Short names for the lists in model formulas (A, B, …, AA): source titles are
-    sentences, and a model over six of them would fill the screen."""
+    sentences, and a model over six of them would fill the screen. Short names (a
+    published table's P, Q, E) stay as they are: no letters, no legend."""
+    if all(len(name) <= _SHORT_NAME for name in lists):
+        return {}
 
     def letter(i: int) -> str:
         return letter(i // 26 - 1) + chr(65 + i % 26) if i >= 26 else chr(65 + i)
 
     return {name: letter(i) for i, name in enumerate(lists)}
+
+
+_SHORT_NAME = 12
 
 
 def _short_model(model: str, letters: dict[str, str]) -> str:

@@ -193,3 +193,14 @@ def test_cli_errors_are_one_line(tmp_path, args, message):
     result = runner.invoke(app, ["estimate", *[a.replace("{bad}", str(bad)) for a in args]])
     assert result.exit_code == 1
     assert message in result.stderr and "Traceback" not in result.output
+
+
+def test_long_list_names_are_lettered_in_model_formulas():
+    from nomina.cli.estimate import _letters, _short_model
+
+    lists = ["Captured contract lists", "Captured contract lists (3)", "Prisoner registrations"]
+    letters = _letters(lists)
+    assert letters == {lists[0]: "A", lists[1]: "B", lists[2]: "C"}
+    model = f"[{lists[0]}:{lists[1]}, {lists[1]}:{lists[2]}]"
+    assert _short_model(model, letters) == "[A:B, B:C]"
+    assert _letters(["P", "Q", "E"]) == {}

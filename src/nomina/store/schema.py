@@ -330,3 +330,74 @@ timeline_builds = Table(
     Column("flags", Integer, nullable=False),
     Column("seconds", Float, nullable=False),
 )
+
+
+# --- access (users, roles, API tokens, sessions; nomina.access) — migration 0007 --------
+
+# People who use the interfaces. Never deleted: a user leaves by being disabled, so the
+# audit log's actors stay names of someone the register knew.
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("role", String(16), nullable=False),  # admin | analyst | reviewer | liaison | public
+    Column("password_hash", Text, nullable=False),  # Argon2id, PHC string
+    Column("disabled", Integer, nullable=False, default=0),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("created_by", Text, nullable=False),
+    Column("disabled_at", DateTime(timezone=True)),
+)
+
+# The states of origin a liaison officer deals with (country codes of the reference table).
+user_countries = Table(
+    "user_countries",
+    metadata,
+    Column("user_id", ForeignKey("users.id"), primary_key=True, autoincrement=False),
+    Column("country", String(16), primary_key=True),
+)
+
+# Scoped API tokens: only the SHA-256 of the token is kept; the token is shown once.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),  # the token's first characters, to tell it
+    Column("scopes", Text, nullable=False),  # space-separated
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True)),
+    Column("revoked_at", DateTime(timezone=True)),
+)
+
+# Browser sessions: only the SHA-256 of the cookie's value is kept.
+user_sessions = Table(
+    "user_sessions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("user_id", ForeignKey("users.id"), nullable=False, index=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+)
+
+# Name search across scripts: every stored name key of a record (record_keys.name_keys,
+# plus its consonant keys as "c:…") as one indexed row, so a search intersects keys in
+# SQL. A cache of record_keys (nomina.resolve.search keeps it up to date); `version` is
+# the record_keys version the record's rows were made from.
+search_keys = Table(
+    "search_keys",
+    metadata,
+    Column("key", String(128), primary_key=True),
+    Column(
+        "record_id", ForeignKey("records.id"), primary_key=True, autoincrement=False, index=True
+    ),
+)
+
+search_records = Table(
+    "search_records",
+    metadata,
+    Column("record_id", ForeignKey("records.id"), primary_key=True, autoincrement=False),
+    Column("version", Integer, nullable=False),
+)

@@ -85,8 +85,11 @@ import subprocess
 import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
+
+import pyarrow as pa
 
 ENGINES = ("duckdb", "spark")
 
@@ -114,7 +117,10 @@ def database(engine: str, *, duckdb_similarity: bool = True) -> Any:
         import duckdb
         from splink import DuckDBAPI
 
-        return DuckDBAPI(duckdb.connect())
+        connection = duckdb.connect()
+        api = DuckDBAPI(connection)
+        _duckdb_connections[api] = connection
+        return api
     if engine == "spark":
         session = spark_session()
         from splink import SparkAPI
@@ -126,6 +132,21 @@ def database(engine: str, *, duckdb_similarity: bool = True) -> Any:
             _register_duckdb_similarity(session)
         return api
     raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+
+
+# The DuckDB connection behind each API this module made (Splink keeps it private).
+_duckdb_connections: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+
+
+def query_arrow(db: Any, sql: str) -> pa.Table:
+    """Run one query (written with double-quoted identifiers) on the engine behind a
+    database API made by `database`, and read the result as an Arrow table."""
+    connection = _duckdb_connections.get(db)
+    if connection is not None:
+        return connection.sql(sql).to_arrow_table()
+    if hasattr(db, "spark"):
+        return db.spark.sql(sql.replace('"', "`")).toArrow()
+    raise ValueError(f"{type(db).__name__} was not made by nomina.resolve.engines.database")
 
 
 def register_function(db: Any, name: str, function: Callable[[str, str], float | None]) -> None:

@@ -37,7 +37,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nomina.resolve.engines import database, model_for_engine
+from nomina.resolve.engines import database, model_for_engine, query_arrow
 
 
 @dataclass(frozen=True)
@@ -575,10 +575,7 @@ def _compact(predictions: Any, model: dict[str, Any], engine: str) -> ScoredPair
     # A new record meets another new one twice (once from each side) and itself once.
     source = f"{predictions.physical_name} WHERE unique_id_l <> unique_id_r"
     sql = f"SELECT DISTINCT {selected} FROM {source} ORDER BY l, r"  # noqa: S608
-    if engine == "spark":
-        table = predictions.db_api.spark.sql(sql.replace('"', "`")).toArrow()
-    else:
-        table = predictions.db_api._con.sql(sql).to_arrow_table()
+    table = query_arrow(predictions.db_api, sql)
     return ScoredPairs(
         left=table.column("l").to_numpy().astype("int64"),
         right=table.column("r").to_numpy().astype("int64"),

@@ -68,6 +68,9 @@ READERS = {"admin", "analyst", "reviewer", "liaison"}
 
 # The matrix. Every API endpoint names exactly one of these actions.
 RULES: dict[str, Rule] = {
+    "session": _rule(
+        None, EVERYONE, "log in and out (anyone, even when anonymous visitors may do nothing else)"
+    ),  # fmt: skip
     "read_self": _rule(None, EVERYONE, "who am I: name, role, countries, scopes"),
     "read_persons": _rule(
         "read:persons",

@@ -74,3 +74,5 @@ from nomina.cli import estimate as _estimate  # noqa: E402, F401
 from nomina.cli import report as _report  # noqa: E402, F401
 from nomina.cli import stats as _stats  # noqa: E402, F401
 from nomina.cli import timeline as _timeline  # noqa: E402, F401
+from nomina.cli import users as _users  # noqa: E402, F401
+from nomina.cli import serve as _serve  # noqa: E402, F401

@@ -1,0 +1,107 @@
+"""The web application: `create_app(store, settings)` builds it; routers, one per area,
+call the same stage functions as the CLI.
+
+Errors are JSON: {"detail": message, "field": the request field at fault or null}; a
+request that does not validate gets 422 naming the field. Unexpected errors are 500
+with no internals shown (and logged).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from nomina.access import LoginLimiter
+from nomina.api.routers import (
+    audit,
+    figures,
+    persons,
+    reconcile,
+    records,
+    review,
+    search,
+    session,
+    sources,
+    users,
+)
+from nomina.api.security import ApiError
+from nomina.api.settings import ApiSettings
+from nomina.store import Store
+
+log = logging.getLogger("nomina.api")
+ROUTERS = (session, persons, records, search, sources, figures, review, users, audit, reconcile)
+
+
+def create_app(store: Store, settings: ApiSettings, *, limiter: LoginLimiter | None = None) -> FastAPI:  # fmt: skip
+    """The app over `store`. `limiter` replaces the login rate limiter (tests: a clock)."""
+    app = FastAPI(
+        title="nomina",
+        summary="A register of distinct persons from many overlapping sources.",
+        description=(
+            "JSON API of the register. Log in with `POST /api/login` (session cookie; send "
+            "`X-CSRF-Token` with changes) or send `Authorization: Bearer <API token>`. "
+            "Each endpoint's `x-nomina-action` names its rule in the authorisation matrix "
+            "(nomina.access.rules). Reads of personal data are audited."
+        ),
+        version="0.1.0",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.store = store
+    app.state.settings = settings
+    app.state.limiter = limiter or LoginLimiter(
+        settings.login_failures, settings.login_window_seconds
+    )
+    for module in ROUTERS:
+        app.include_router(module.router)
+    _error_handlers(app)
+    return app
+
+
+def _error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_request: Request, error: ApiError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": error.detail, "field": error.field},
+            status_code=error.status_code,
+            headers=error.headers,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_request: Request, error: StarletteHTTPException) -> JSONResponse:
+        return JSONResponse(
+            {"detail": error.detail, "field": None},
+            status_code=error.status_code,
+            headers=getattr(error, "headers", None),
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [_problem(item) for item in error.errors()]
+        first = problems[0] if problems else {"field": None, "message": "invalid request"}
+        return JSONResponse(
+            {
+                "detail": f"{first['field']}: {first['message']}"
+                if first["field"]
+                else first["message"],  # fmt: skip
+                "field": first["field"],
+                "errors": problems,
+            },
+            status_code=422,
+        )
+
+    @app.exception_handler(Exception)
+    async def unexpected(_request: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error", exc_info=error)
+        return JSONResponse({"detail": "internal error (logged)", "field": None}, status_code=500)
+
+
+def _problem(item: dict[str, Any]) -> dict[str, Any]:
+    location = [str(part) for part in item.get("loc", ()) if part not in ("body", "query", "path", "header", "cookie")]  # fmt: skip
+    return {"field": ".".join(location) or None, "message": item.get("msg", "invalid")}

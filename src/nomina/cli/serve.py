@@ -1,0 +1,55 @@
+"""`nomina serve`: the web application and API on uvicorn, over the register's store."""
+
+from __future__ import annotations
+
+import secrets
+
+import typer
+
+from nomina.cli import app, store_from, user_errors
+from nomina.cli.output import fail, stdout
+
+DEMO_ADMIN = "demo-admin"
+
+
+@app.command("serve")
+@user_errors
+def serve_command(
+    context: typer.Context,
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on."),
+    port: int = typer.Option(8000, "--port", min=1, max=65535),
+    demo: bool = typer.Option(
+        False,
+        "--demo",
+        help="Demo only: a random secret key and a demo admin with a random password.",
+    ),
+) -> None:
+    """Serve the JSON API (docs at /docs). Needs NOMINA_SECRET_KEY, except with --demo."""
+    import uvicorn
+
+    from nomina.access import AccessError, add_user, get_user
+    from nomina.api import ApiSettings, SettingsError, create_app
+
+    try:
+        settings = ApiSettings.from_environment(demo=demo)
+    except SettingsError as error:
+        fail(str(error))
+        raise typer.Exit(1) from None
+    store = store_from(context)
+    if demo:
+        password = secrets.token_urlsafe(12)
+        with store.engine.connect() as connection:
+            existing = get_user(connection, DEMO_ADMIN)
+        name = DEMO_ADMIN if existing is None else f"{DEMO_ADMIN}-{secrets.token_hex(3)}"
+        try:
+            add_user(store, name, "admin", password)
+        except AccessError as error:
+            fail(str(error))
+            raise typer.Exit(1) from None
+        stdout.print(
+            "[bold red]DEMO ONLY[/] — never use this on a register with real data:\n"
+            f"  log in as [bold]{name}[/] with password [bold]{password}[/]",
+            highlight=False,
+        )
+    stdout.print(f"nomina on http://{host}:{port}/ (API docs: /docs)", highlight=False)
+    uvicorn.run(create_app(store, settings), host=host, port=port, log_level="info")

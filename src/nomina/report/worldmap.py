@@ -5,7 +5,7 @@ code, lower case), turned into matplotlib paths. Read locally: nothing is downlo
 Only what that file uses is parsed: path data with the commands M L H V C S Z (either
 case), no transforms. Curves become two line segments each: at a page's scale a curve of
 the file spans a fraction of a millimetre, and straight paths are fast to measure and
-small to write; and a point closer than `DETAIL` map units (about 0.15 mm on an A4
+small to write; and a point closer than `DETAIL` map units (about 0.2 mm on an A4
 page) to the last one kept is dropped.
 """
 
@@ -21,7 +21,7 @@ from matplotlib.path import Path
 SHAPES_PACKAGE = "pygal_maps_world"
 SHAPES_FILE = "worldmap.svg"
 _TOKEN = re.compile(r"[MmLlHhVvCcSsZz]|[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-DETAIL = 2.0
+DETAIL = 3.0
 _ARGUMENTS = {"m": 2, "l": 2, "h": 1, "v": 1, "c": 6, "s": 4, "z": 0}
 
 

@@ -51,7 +51,7 @@ def countries_chart(result: FigureResult) -> Chart:
         notes.append(f"{hidden} with a suppressed count are not ranked.")
     return Chart(
         "top_countries",
-        f"Top {len(top)} countries and territories",
+        f"Top {len(top)} countries and territories" if len(top) != 1 else "Top country",
         "ranking",
         result.definition,
         {

@@ -93,6 +93,7 @@ def _months(data: dict) -> Figure:
     step = max(1, math.ceil(len(labels) / 24))
     axes.set_xticks(list(positions)[::step], labels[::step], rotation=90, fontsize=7)
     axes.set_ylabel("persons (first contract)")
+    _from_zero(axes, counts)
     _integer_axis(axes.yaxis)
     if not labels:
         _empty(axes)
@@ -170,6 +171,8 @@ def _status(data: dict) -> Figure:
     axes.set_yticks(positions, kinds)
     axes.set_xlabel("persons known with certainty")
     axes.margins(x=0.12)
+    if not any([*ever, *current]):
+        axes.set_xlim(0, 1)
     axes.legend(loc="lower right", fontsize=7, frameon=False)
     _integer_axis(axes.xaxis)
     return figure
@@ -203,6 +206,7 @@ def _histogram(data: dict) -> Figure:
     axes.set_xticks(list(positions), bins, rotation=90, fontsize=7)
     axes.set_xlabel("days from event to report")
     axes.set_ylabel("events")
+    _from_zero(axes, counts)
     _integer_axis(axes.yaxis)
     if not bins:
         _empty(axes)
@@ -244,6 +248,12 @@ def _mark_suppressed(axes, positions: list[int]) -> None:
         axes.plot(positions, [0] * len(positions), linestyle="none", marker="x",
                   color=MUTED, markersize=5, clip_on=False, label="suppressed")  # fmt: skip
         axes.legend(loc="upper left", fontsize=7, frameon=False)
+
+
+def _from_zero(axes, counts: list[int | None]) -> None:
+    """A count axis from 0, at least to 1 (matplotlib centres an all-zero chart on 0)."""
+    top = max([n for n in counts if n] or [0])
+    axes.set_ylim(0, max(top * 1.06, 1))
 
 
 def _count_label(n: int | None) -> str:

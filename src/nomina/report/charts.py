@@ -247,7 +247,7 @@ def _mark_suppressed(axes, positions: list[int]) -> None:
     if positions:
         axes.plot(positions, [0] * len(positions), linestyle="none", marker="x",
                   color=MUTED, markersize=5, clip_on=False, label="suppressed")  # fmt: skip
-        axes.legend(loc="upper left", fontsize=7, frameon=False)
+        axes.legend(loc="best", fontsize=7, frameon=False)
 
 
 def _from_zero(axes, counts: list[int | None]) -> None:

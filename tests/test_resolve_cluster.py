@@ -377,8 +377,9 @@ def test_invariants(world) -> None:
 def test_a_chain_whose_differing_numbers_the_model_weighed_pair_by_pair_links() -> None:
     # Two lists copied one person with two numbers (a wrong one carried over); every
     # record with one number was scored a strong pair with every record with the other.
-    records = {1: facts(1, ("7492384",)), 2: facts(2, ("7492384",)), 3: facts(3, ("8186634",))}
-    records[4] = facts(4, ("8186634",))
+    born = "1911-10-01"
+    records = {r: facts(r, ("7492384",), born) for r in (1, 2)}
+    records |= {r: facts(r, ("8186634",), born) for r in (3, 4)}
     pairs = [strong(1, 2, 12), strong(3, 4, 11)]
     cross = [strong(a, b, 9) for a in (1, 2) for b in (3, 4)]
     result = cluster_records(range(1, 5), pairs + cross, [], records)
@@ -388,15 +389,23 @@ def test_a_chain_whose_differing_numbers_the_model_weighed_pair_by_pair_links() 
     result = cluster_records(range(1, 5), pairs + cross[:3], [], records)
     assert result.clusters == (frozenset({1, 2}), frozenset({3, 4}))
     assert "document numbers 7492384 and 8186634 differ" in result.splits[0].reasons[0]
+    # Namesakes: every cross pair strong, but no birth date to the day vouches for them.
+    for born_as in ("1911", None):
+        namesakes = {r: facts(r, f.document_numbers, born_as) for r, f in records.items()}
+        result = cluster_records(range(1, 5), pairs + cross, [], namesakes)
+        assert result.clusters == (frozenset({1, 2}), frozenset({3, 4}))
 
 
 def test_a_weighed_chain_is_still_checked_on_birth_dates() -> None:
+    # 1 and 3 differ in number but share a full birth date and a strong pair: weighed.
+    # Their sets' other records were born 1958 and 1962: more than two years apart.
     records = {
-        1: facts(1, ("7492384",), "1960"),
-        2: facts(2, ("7492384",), "1960"),
-        3: facts(3, ("8186634",), "1990"),
+        1: facts(1, ("7492384",), "1960-05-05"),
+        2: facts(2, (), "1958"),
+        3: facts(3, ("8186634",), "1960-05-05"),
+        5: facts(5, (), "1962"),
     }
-    pairs = [strong(1, 2, 12), strong(1, 3, 9), strong(2, 3, 8)]
-    result = cluster_records(range(1, 4), pairs, [], records)
-    assert result.clusters == (frozenset({1, 2}), frozenset({3}))
-    assert "birth dates" in result.splits[0].reasons[0]
+    pairs = [strong(1, 2, 12), strong(3, 5, 11), strong(1, 3, 9)]
+    result = cluster_records([1, 2, 3, 5], pairs, [], records)
+    assert result.clusters == (frozenset({1, 2}), frozenset({3, 5}))
+    assert "birth dates 1958 and 1962" in result.splits[0].reasons[0]

@@ -9,10 +9,12 @@ of a person hold a reviewer's `different` judgement or contradicting facts:
   a passport is renewed): both halves carry numbers of one kind (identity-document
   numbers, or service numbers), the halves share no number of either kind, and some
   record of one half and some record of the other whose numbers differ were not scored
-  a strong pair directly (when every such pair was, the model weighed each of those
-  numbers against the other, as for two single records, and a chain adds nothing it did
-  not see; a copied-over wrong number, common in hand-kept lists, is then no veto; this
-  look is capped at 64 record pairs, beyond which the chain is refused). Numbers one slip
+  a strong pair directly while giving the same full birth date (when every such pair
+  was, the model weighed each of those numbers against the other, as for two single
+  records, and name and birth date to the day vouch for the person: a copied-over
+  wrong number, common in hand-kept lists, is then no veto; namesakes with other
+  numbers and no shared full birth date stay apart; this look is capped at 64 record
+  pairs, beyond which the chain is refused). Numbers one slip
   apart, a digit mistyped or two swapped, count as shared: a clerk's error). A shared service
   number counts as sharing: one soldier keeps his service number when his passport is
   renewed, so it vouches for two different passport numbers (and the other way round).
@@ -189,6 +191,12 @@ def numbers_meet(mine: frozenset[str] | set[str], theirs: frozenset[str] | set[s
 
 # Shorter numbers are too often one digit apart by chance to read a difference as a slip.
 SLIP_MIN_LENGTH = 6
+
+
+def _same_full_birth_date(a: RecordFacts, b: RecordFacts) -> bool:
+    """Both records give one birth date to the day: with the name the model matched, an
+    identity two namesakes rarely share; without it a differing number stays a veto."""
+    return a.birth_date is not None and len(a.birth_date) == 10 and a.birth_date == b.birth_date
 
 
 def _numbers_differ(a: RecordFacts, b: RecordFacts) -> bool:
@@ -491,7 +499,10 @@ def _cluster(
         for x in ha:
             fx = facts[rid[x]]
             for y in hb:
-                if _numbers_differ(fx, facts[rid[y]]) and _pair_key(rid[x], rid[y]) not in direct:
+                fy = facts[rid[y]]
+                if _numbers_differ(fx, fy) and not (
+                    _pair_key(rid[x], rid[y]) in direct and _same_full_birth_date(fx, fy)
+                ):
                     answer = False
                     break
             if not answer:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
 from nomina.access import Principal, authenticate, create_session, end_session
-from nomina.access.rules import RULES, SCOPES, authorise
+from nomina.access.rules import RULES, authorise, scopes_of_role
 from nomina.api.security import (
     CSRF_COOKIE,
     CSRF_HEADER,
@@ -41,7 +41,10 @@ def describe(principal: Principal) -> dict[str, Any]:
         "name": principal.name,
         "role": principal.role,
         "countries": sorted(principal.countries),
-        "scopes": sorted(principal.scopes) if principal.scopes is not None else list(SCOPES),
+        # A session has every scope its role may use; a token, those it was given.
+        "scopes": sorted(
+            principal.scopes if principal.scopes is not None else scopes_of_role(principal.role)
+        ),  # fmt: skip
         "via": principal.via,
         "actions": allowed,
     }

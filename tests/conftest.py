@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -113,3 +114,37 @@ def contracts(tmp_path: Path) -> tuple[Path, Path]:
     config = tmp_path / "contracts.yaml"
     config.write_text(CONTRACTS_YAML, encoding="utf-8")
     return data, config
+
+
+@dataclass(frozen=True)
+class ResolvedWorld:
+    url: str  # a SQLite register: the world ingested, resolved, its timelines built
+    model: str  # the linkage model its resolution trained (Splink settings JSON)
+
+
+@pytest.fixture(scope="session")
+def small_resolved_world(tmp_path_factory: pytest.TempPathFactory) -> ResolvedWorld:
+    """A synthetic world of 300 persons, resolved once per test session: training a
+    linkage model takes most of its 20 s, and a tiny hand-made world cannot train one.
+    Tests read it; a test that writes makes its own register (and may reuse the model)."""
+    from sqlalchemy import select
+
+    from nomina.resolve.run import resolve_register
+    from nomina.store.schema import resolution_runs
+    from nomina.synth import write_world
+    from nomina.synth.truth import ingest_world
+    from nomina.timeline import build_timeline
+
+    folder = tmp_path_factory.mktemp("small-resolved-world")
+    write_world(folder, persons=300, seed=4)
+    url = f"sqlite:///{folder / 'register.db'}"
+    store = open_store(url)
+    ingest_world(store, folder)
+    run = resolve_register(store)
+    build_timeline(store)
+    with store.engine.connect() as connection:
+        model = connection.execute(
+            select(resolution_runs.c.model).where(resolution_runs.c.id == run.run_id)
+        ).scalar_one()
+    store.dispose()
+    return ResolvedWorld(url, model)

@@ -27,8 +27,6 @@ from nomina.resolve.run import resolve_register
 from nomina.stats import compute_figures, figure_persons, headline_figures
 from nomina.store import open_store
 from nomina.store.schema import person_records, record_fields, resolution_runs
-from nomina.synth import write_world
-from nomina.synth.truth import ingest_world
 from nomina.timeline import build_timeline
 from tests.conftest import _reset_postgres, write_csv
 
@@ -90,19 +88,9 @@ def write_source(folder: Path, name: str) -> tuple[Path, Path]:
 
 
 @pytest.fixture(scope="session")
-def model(tmp_path_factory) -> str:
-    """A linkage model trained once on a small synthetic world (a tiny one cannot train)."""
-    folder = tmp_path_factory.mktemp("training")
-    write_world(folder, persons=300, seed=4)
-    trained = open_store(f"sqlite:///{folder / 'training.db'}")
-    ingest_world(trained, folder)
-    run = resolve_register(trained)
-    with trained.engine.connect() as connection:
-        found = connection.execute(
-            select(resolution_runs.c.model).where(resolution_runs.c.id == run.run_id)
-        ).scalar_one()
-    trained.dispose()
-    return found
+def model(small_resolved_world) -> str:
+    """A linkage model trained on a small synthetic world (a tiny one cannot train)."""
+    return small_resolved_world.model
 
 
 def ingest(store, folder: Path, names) -> None:

@@ -36,8 +36,6 @@ from nomina.stats import compute_figures
 from nomina.stats.figures import FigureResult, get_figure
 from nomina.store import open_store
 from nomina.store.schema import resolution_runs
-from nomina.synth import write_world
-from nomina.synth.truth import ingest_world
 from nomina.timeline import build_timeline
 from tests.conftest import write_csv
 
@@ -106,19 +104,10 @@ def ingest(store, folder: Path, names) -> None:
 
 
 @pytest.fixture(scope="module")
-def synthetic(tmp_path_factory):
+def synthetic(small_resolved_world):
     """A resolved synthetic world of 300 persons, and the model its resolution trained."""
-    folder = tmp_path_factory.mktemp("report-synthetic")
-    write_world(folder, persons=300, seed=4)
-    store = open_store(f"sqlite:///{folder / 'register.db'}")
-    ingest_world(store, folder)
-    run = resolve_register(store)
-    build_timeline(store)
-    with store.engine.connect() as connection:
-        model = connection.execute(
-            select(resolution_runs.c.model).where(resolution_runs.c.id == run.run_id)
-        ).scalar_one()
-    yield store, model, f"sqlite:///{folder / 'register.db'}"
+    store = open_store(small_resolved_world.url)
+    yield store, small_resolved_world.model, small_resolved_world.url
     store.dispose()
 
 

@@ -29,7 +29,7 @@ from nomina.cli import app
 from nomina.ingest import ingest_file, load_source_config
 from nomina.report import build_report, format_of, render
 from nomina.report.chartdata import lag_bins, median_lag
-from nomina.report.headline import headline_sentence
+from nomina.report.headline import report_headline
 from nomina.report.worldmap import country_shapes, parse_path
 from nomina.resolve.run import resolve_register
 from nomina.stats import compute_figures
@@ -327,7 +327,7 @@ def test_report_parts_without_a_register():
         for name, value in (("known_with_certainty", 2), ("countries", 1), ("killed", 0),
                             ("prisoners_held", 0), ("prisoner_countries", 0))
     }  # fmt: skip
-    assert headline_sentence(one) == (
+    assert report_headline(one) == (
         "At least 2 foreign nationals from 1 country and territories are known by name "
         "with certainty; 0 of them have been killed. None is held as a prisoner of war."
     )

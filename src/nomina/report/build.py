@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from nomina.report import chartdata
 from nomina.report.data import EmptyRegister, count_persons, persons_by_status, recording_lags
 from nomina.report.estimation import estimate_summary
-from nomina.report.headline import headline_sentence
+from nomina.report.headline import report_headline
 from nomina.report.model import INTERNAL, PUBLIC, Report
 from nomina.report.worldmap import country_shapes
 from nomina.stats import compute_figures
@@ -87,7 +87,7 @@ def build_report(
         as_of=raw[0].as_of if raw else None,
         asked_as_of=as_of,
         made=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-        headline=headline_sentence(by_name, k if public else None),
+        headline=report_headline(by_name, k if public else None),
         figures=figures,
         charts=charts,
         estimate=summary,

@@ -6,7 +6,7 @@ capture table (one row per pattern of lists, with a count) goes to log-linear mo
 with warnings (`estimate_table`, `estimate_strata`).
 """
 
-from nomina.estimate.histories import capture_histories, majority_citizenship
+from nomina.estimate.histories import capture_histories
 from nomina.estimate.lcmcr import LcmcrResult, lcmcr_estimate
 from nomina.estimate.loglinear import (
     LoglinearResult,
@@ -31,7 +31,6 @@ __all__ = [
     "independence_estimate",
     "lcmcr_estimate",
     "loglinear_estimate",
-    "majority_citizenship",
     "read_table",
     "table_from_patterns",
 ]

@@ -3,48 +3,30 @@
 A list is a source (`--lists source`) or a source kind (`--lists kind`: every contract
 list together, every casualty report together, ...), because many small sources make
 a sparse table. Persons can be restricted to certainty levels and split into strata:
-by country (the citizenship most of a person's records give, the rule of the headline
-figures in nomina.stats.headline) or by period (the year of the person's earliest
-`contracted` event). A person with no country, or no contract date, is in stratum
-`unknown`.
+by country or by period (the year of the person's first contract), both read from the
+person's timeline (nomina.timeline: the country is the citizenship most of its records
+give, as in every figure). A person with no country, or no contract date, is in
+stratum `unknown`.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from nomina.estimate.table import CaptureTable, table_from_patterns
 from nomina.store import Store
-from nomina.store.schema import (
-    person_records,
-    persons,
-    record_events,
-    record_fields,
-    records,
-    sources,
-)
+from nomina.store.schema import person_records, person_timelines, persons, records, sources
+from nomina.timeline import ensure_timeline
 
 LIST_KINDS = ("source", "kind")
 STRATA = ("country", "period")
 CERTAINTY_LEVELS = ("confirmed", "probable", "possible")
 UNKNOWN = "unknown"
-
-
-def majority_citizenship(pairs: Iterable[tuple[int, str | None]]) -> dict[int, str]:
-    """Each person's country: the citizenship most of its records give (ties: first seen).
-
-    The same rule as the headline figures (nomina.stats.headline); records without a
-    citizenship do not vote, and a person none of whose records gives one has none.
-    """
-    votes: dict[int, Counter[str]] = defaultdict(Counter)
-    for person_id, citizenship in pairs:
-        if citizenship is not None:
-            votes[person_id][citizenship] += 1
-    return {person_id: counts.most_common(1)[0][0] for person_id, counts in votes.items()}
 
 
 def capture_histories(
@@ -69,6 +51,8 @@ def capture_histories(
     if levels:
         chosen = chosen.where(persons.c.certainty.in_(levels))
     chosen_ids = chosen.scalar_subquery()
+    if by:
+        ensure_timeline(store)  # strata come from the materialised timelines
     with store.engine.connect() as connection:
         names = _list_names(connection, lists)
         seen: dict[int, set[str]] = defaultdict(set)
@@ -102,28 +86,12 @@ def _list_names(connection: Connection, lists: str) -> dict[int, str]:
     }
 
 
-def _strata(connection: Connection, chosen_ids, by: str) -> dict[int, str]:
-    if by == "country":
-        return majority_citizenship(
-            connection.execute(
-                select(person_records.c.person_id, record_fields.c.citizenship)
-                .join(record_fields, record_fields.c.record_id == person_records.c.record_id)
-                .where(person_records.c.person_id.in_(chosen_ids))
-                .order_by(person_records.c.record_id)
-            )
+def _strata(connection: Connection, chosen_ids: Any, by: str) -> dict[int, str]:
+    column = person_timelines.c.country if by == "country" else person_timelines.c.first_contracted
+    found = connection.execute(
+        select(person_timelines.c.person_id, column).where(
+            person_timelines.c.person_id.in_(chosen_ids), column.is_not(None)
         )
-    earliest: dict[int, str] = {}
-    for person_id, date in connection.execute(
-        select(person_records.c.person_id, record_events.c.date)
-        .join(record_events, record_events.c.record_id == person_records.c.record_id)
-        .where(
-            person_records.c.person_id.in_(chosen_ids),
-            record_events.c.kind == "contracted",
-            record_events.c.date.is_not(None),
-        )
-    ):
-        # Dates are ISO prefixes (year, year-month or full): the year is the first four.
-        year = date[:4]
-        if year.isdigit() and (person_id not in earliest or year < earliest[person_id]):
-            earliest[person_id] = year
-    return earliest
+    )
+    # A contract date is an ISO prefix (year, year-month or full): the year is its first four.
+    return {person: value if by == "country" else value[:4] for person, value in found}

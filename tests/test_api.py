@@ -214,6 +214,32 @@ def _request(client, world, method: str, path: str, headers: dict[str, str]):
     return client.request(method, url, headers=headers, **extra)
 
 
+# The web pages (nomina.web), each guarded by an action of the same matrix, and what an
+# allowed request of `_request` gets (redirects followed): a page, or the answer to a
+# form posted empty.
+PAGES = {
+    ("GET", "/"): ("read_public_figures", {200}),
+    ("GET", "/login"): ("session", {200}),
+    ("POST", "/login"): ("session", {400}),  # no login form token
+    ("POST", "/logout"): ("session", {200}),  # to the login form (a token needs no CSRF token)
+    ("GET", "/search"): ("search_persons", {200}),
+    ("GET", "/persons/{person_id}"): ("read_persons", {200}),  # Thapa Ram: in sita's scope
+    ("GET", "/review"): ("read_review_queue", {200}),
+    ("POST", "/review/judge"): ("write_judgements", {422}),  # no verdict
+    ("POST", "/review/undo"): ("write_judgements", {200, 409}),  # undone, or nothing to undo
+    ("GET", "/sources"): ("read_sources", {200}),
+    ("POST", "/sources"): ("upload_sources", {422}),  # no file
+    ("GET", "/audit"): ("read_audit", {200}),
+}
+
+
+def test_every_page_is_in_the_matrix():
+    declared = {(method, path): action for method, path, action in OPERATIONS}
+    assert {key: action for key, (action, _) in PAGES.items()} == {
+        key: declared.get(key) for key in PAGES
+    }
+
+
 @pytest.mark.parametrize("role", [*ROLES, "anonymous"])
 @pytest.mark.parametrize(("method", "path", "action"), OPERATIONS)
 def test_authorisation_matrix(client, world, role, method, path, action):
@@ -225,6 +251,10 @@ def test_authorisation_matrix(client, world, role, method, path, action):
     if allowed:
         assert response.status_code not in (401, 403), (response.status_code, response.text)
         assert response.status_code < 500
+        if (method, path) in PAGES:
+            assert response.status_code in PAGES[method, path][1], response.text[:300]
+            if response.status_code == 200:
+                assert response.headers["content-type"].startswith("text/html")
     else:
         assert response.status_code == (401 if role == "anonymous" else 403), response.text
 

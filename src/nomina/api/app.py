@@ -61,6 +61,9 @@ def create_app(store: Store, settings: ApiSettings, *, limiter: LoginLimiter | N
     for module in ROUTERS:
         app.include_router(module.router)
     _error_handlers(app)
+    from nomina.web import install_pages  # the HTML pages: views over these routers
+
+    install_pages(app)
     return app
 
 

@@ -58,7 +58,9 @@ class ScoredPairs:
     right: np.ndarray
     weight: np.ndarray
     probability: np.ndarray
-    contributions: pa.StringArray  # JSON per pair, see `_compact`
+    # JSON per pair, see `_compact`; large_string: at a million records the explanations
+    # pass the 2 GiB a plain string array can hold.
+    contributions: pa.LargeStringArray
 
     def __len__(self) -> int:
         return len(self.left)
@@ -75,7 +77,7 @@ class ScoredPairs:
         left = np.concatenate([p.left for p in parts])
         right = np.concatenate([p.right for p in parts])
         order = np.lexsort((right, left))
-        contributions = pa.concat_arrays([p.contributions for p in parts])
+        contributions = pa.concat_arrays([p.contributions for p in parts])  # all large_string
         return cls(
             left=left[order],
             right=right[order],
@@ -581,5 +583,5 @@ def _compact(predictions: Any, model: dict[str, Any], engine: str) -> ScoredPair
         right=table.column("r").to_numpy().astype("int64"),
         weight=table.column("w").to_numpy().astype("float64"),
         probability=table.column("p").to_numpy().astype("float64"),
-        contributions=table.column("c").combine_chunks(),
+        contributions=table.column("c").cast(pa.large_string()).combine_chunks(),
     )

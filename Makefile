@@ -3,7 +3,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PYTHON ?= python3
 
-.PHONY: install demo test lint clean java
+.PHONY: install demo test lint clean java chromium
 
 install: $(VENV)/.installed
 
@@ -15,6 +15,7 @@ $(VENV)/.installed: pyproject.toml
 
 demo: install
 	$(VENV)/bin/nomina demo
+	@echo "Next, the web pages over this register: $(VENV)/bin/nomina serve --demo"
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks
@@ -26,7 +27,14 @@ java:
 		echo "installing a Java runtime for the Spark engine"; \
 		apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
 
-test: lint java
+# The browser tests (tests/test_web_browser.py) drive Debian's Chromium through Playwright,
+# which never downloads a browser of its own.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Chromium for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+test: lint java chromium
 	$(VENV)/bin/pytest -q
 
 clean:

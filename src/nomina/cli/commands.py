@@ -260,6 +260,10 @@ def demo_command(
         None, "--persons", "-n", min=1, help="True persons (default: the calibrated world)."
     ),
     seed: int = typer.Option(0, "--seed", "-s"),
+    serve: bool = typer.Option(
+        False, "--serve", help="Then serve the web pages over it (as `nomina serve --demo`)."
+    ),
+    port: int = typer.Option(8000, "--port", min=1, max=65535, help="With --serve."),
 ) -> None:
     """Synthesise a world, ingest it, run every stage there is, and summarise the register."""
     store = store_from(context)
@@ -284,6 +288,13 @@ def demo_command(
         raise typer.Exit(1)
     stdout.print("4. resolve records into persons")
     _resolve_and_report(store, threshold=None, indent="   ")
+    if serve:
+        from nomina.cli.serve import serve_command
+
+        stdout.print("5. serve the web pages (Ctrl-C stops)")
+        serve_command(context, host="127.0.0.1", port=port, demo=True)
+    else:
+        stdout.print("Browse it: `nomina serve --demo` (or `nomina demo --serve`).")
 
 
 names_app = typer.Typer(help="Names across scripts.", no_args_is_help=True)

@@ -51,5 +51,9 @@ def serve_command(
             f"  log in as [bold]{name}[/] with password [bold]{password}[/]",
             highlight=False,
         )
-    stdout.print(f"nomina on http://{host}:{port}/ (API docs: /docs)", highlight=False)
+    stdout.print(
+        f"nomina on http://{host}:{port}/ — dashboard: http://{host}:{port}/ · "
+        f"log in: http://{host}:{port}/login · API docs: http://{host}:{port}/docs",
+        highlight=False,
+    )
     uvicorn.run(create_app(store, settings), host=host, port=port, log_level="info")

@@ -23,7 +23,7 @@ from nomina.web.app import render, safe_next, security_headers
 
 router = APIRouter(tags=["pages"])
 LOGIN_NONCE_COOKIE = "nomina_login_nonce"
-DASHBOARD_CHARTS = ("contracts_per_month", "top_countries", "world_map", "status_flow", "named_vs_estimate")  # fmt: skip
+DASHBOARD_CHARTS = ("contracts_per_month", "world_map", "top_countries", "status_flow", "named_vs_estimate")  # fmt: skip
 CARDS = {  # figure → what its card says
     "known_with_certainty": "known by name with certainty",
     "countries": "countries and territories",
@@ -71,12 +71,14 @@ def dashboard_data(request: Request, public: bool) -> dict[str, Any]:
         charts = [
             {"name": chart.name, "title": chart.title, "definition": chart.definition,
              "notes": chart.notes, "svg": chart_svg(chart)}
-            for chart in report.charts if chart.name in DASHBOARD_CHARTS
+            for chart in sorted(report.charts, key=lambda c: DASHBOARD_CHARTS.index(c.name)
+                                if c.name in DASHBOARD_CHARTS else 0)
+            if chart.name in DASHBOARD_CHARTS
         ]  # fmt: skip
         data = {
             "empty": None,
             "variant": report.variant,
-            "as_of": report.as_of,
+            "as_of": report.as_of.replace(microsecond=0) if report.as_of else None,
             "headline": report.headline,
             "cards": cards,
             "charts": charts,

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse
 from nomina.access import Principal
 from nomina.api.paging import Paging
 from nomina.api.routers import persons, search
-from nomina.api.routers.persons import Certainty, Status
 from nomina.api.security import ApiError, route, store_of, who
 from nomina.concepts import EVENT_KINDS
 from nomina.ingest.summary import list_sources
@@ -19,6 +18,7 @@ from nomina.web.app import render
 
 router = APIRouter(tags=["pages"])
 PER_PAGE = 20
+CERTAINTIES = ("confirmed", "probable", "possible")
 RECORD_ROWS = (  # (field of a record, label) in the side-by-side table
     ("source", "Source"), ("reliability", "Reliability"), ("file", "File"), ("row", "Row"),
     ("full_name", "Name as written"), ("family_name", "Family name"), ("given_name", "Given name"),
@@ -26,6 +26,22 @@ RECORD_ROWS = (  # (field of a record, label) in the side-by-side table
     ("document_number", "Document"), ("service_number", "Service number"),
     ("military_unit", "Unit"), ("events", "Events"),
 )  # fmt: skip
+
+
+def _one_of(field: str, value: str, allowed: tuple[str, ...]) -> str | None:
+    if not value.strip():
+        return None
+    if value.strip() not in allowed:
+        raise ApiError(422, f"{field}: {value!r} is not one of {', '.join(allowed)}", field=field)
+    return value.strip()
+
+
+def _source_id(value: str) -> int | None:
+    if not value.strip():
+        return None
+    if not value.strip().isdigit() or not 1 <= int(value) <= 2**31:
+        raise ApiError(422, f"source: {value!r} is not a source id", field="source")
+    return int(value)
 
 
 def country_label(code: str | None) -> str:
@@ -41,18 +57,23 @@ def search_page(
     principal: Annotated[Principal, Depends(who)],
     q: Annotated[str, Query(max_length=200, description="A name, in any script.")] = "",
     country: Annotated[str, Query(max_length=16)] = "",
-    status: Annotated[Status | None, Query()] = None,
-    certainty: Annotated[Certainty | None, Query()] = None,
-    source: Annotated[int | None, Query(ge=1, le=2**31)] = None,
+    status: Annotated[str, Query(max_length=16, description="A status (an event kind).")] = "",
+    certainty: Annotated[str, Query(max_length=16)] = "",
+    source: Annotated[str, Query(max_length=12, description="A source id.")] = "",
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> HTMLResponse:
     """Persons by name (the API's search), or all persons (the API's list) when the box
-    is empty; only those a liaison officer's countries allow. Audited."""
+    is empty; only those a liaison officer's countries allow. Audited. A filter left
+    empty (as a form sends it) is no filter."""
     paging = Paging(page, PER_PAGE)
     error, answer = None, {"total": 0, "pages": 0, "items": []}
     try:
-        chosen = persons.filters(country=country or None, status=status, certainty=certainty,
-                                 source=source)  # fmt: skip
+        chosen = persons.filters(
+            country=country.strip() or None,
+            status=_one_of("status", status, EVENT_KINDS),
+            certainty=_one_of("certainty", certainty, CERTAINTIES),
+            source=_source_id(source),
+        )
         if q.strip():
             answer = search.search(request=request, q=q, page=paging, chosen=chosen,
                                    principal=principal, min_score=search.DEFAULT_MIN_SCORE)  # fmt: skip
@@ -66,7 +87,7 @@ def search_page(
     return render(
         request, "search.html", status_code=422 if error else 200, error=error, answer=answer,
         query=query, page=page, sources=list_sources(store_of(request)),
-        statuses=EVENT_KINDS, certainties=("confirmed", "probable", "possible"),
+        statuses=EVENT_KINDS, certainties=CERTAINTIES,
         country_label=country_label,
     )  # fmt: skip
 

@@ -88,7 +88,7 @@ def pairs_left(page) -> int:
     return int(page.locator("#pairs-left").inner_text().replace(",", ""))
 
 
-def test_log_in_search_in_cyrillic_open_a_person_and_decide_a_pair(server, chromium):
+def test_log_in_search_in_cyrillic_open_a_person_and_decide_a_pair(chromium, server):
     base, store = server
     person_id, cyrillic, latin = written_twice(store)
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
@@ -142,7 +142,7 @@ def test_log_in_search_in_cyrillic_open_a_person_and_decide_a_pair(server, chrom
     context.close()
 
 
-def test_upload_a_source_in_the_browser(server, chromium, tmp_path):
+def test_upload_a_source_in_the_browser(chromium, server, tmp_path):
     base, _ = server
     data = tmp_path / "browser_upload.csv"
     data.write_text("FIO;Born;Citizenship;Contract\nMagar Dil;01.01.1990;Nepal;01.05.2024\n"
@@ -170,7 +170,7 @@ def test_upload_a_source_in_the_browser(server, chromium, tmp_path):
     context.close()
 
 
-def test_the_public_dashboard_in_the_browser_shows_no_names(server, chromium):
+def test_the_public_dashboard_in_the_browser_shows_no_names(chromium, server):
     base, store = server
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

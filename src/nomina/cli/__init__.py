@@ -69,10 +69,14 @@ def main() -> None:
         sys.exit(2)
 
 
-from nomina.cli import commands, review  # noqa: E402, F401 - registers the commands on `app`
-from nomina.cli import estimate as _estimate  # noqa: E402, F401
-from nomina.cli import report as _report  # noqa: E402, F401
-from nomina.cli import serve as _serve  # noqa: E402, F401
-from nomina.cli import stats as _stats  # noqa: E402, F401
-from nomina.cli import timeline as _timeline  # noqa: E402, F401
-from nomina.cli import users as _users  # noqa: E402, F401
+# Each module registers its commands on `app`.
+from nomina.cli import (  # noqa: E402, F401
+    commands,
+    estimate,
+    report,
+    review,
+    serve,
+    stats,
+    timeline,
+    users,
+)

@@ -24,7 +24,7 @@ def serve_command(
         help="Demo only: a random secret key and a demo admin with a random password.",
     ),
 ) -> None:
-    """Serve the JSON API (docs at /docs). Needs NOMINA_SECRET_KEY, except with --demo."""
+    """Serve the web pages and the JSON API (docs at /docs). Needs NOMINA_SECRET_KEY, except with --demo."""
     import uvicorn
 
     from nomina.access import AccessError, add_user, get_user

@@ -147,4 +147,5 @@ def test_headline_counts_confirmed_persons(resolved):
         ).scalar()
     assert headline.confirmed == confirmed > 0
     assert 0 < headline.countries <= confirmed
-    assert "known with certainty" in headline.sentence()
+    assert f"At least {confirmed:,} foreign nationals" in headline.sentence()
+    assert "known by name with certainty" in headline.sentence()

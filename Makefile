@@ -15,7 +15,6 @@ $(VENV)/.installed: pyproject.toml
 
 demo: install
 	$(VENV)/bin/nomina demo
-	@echo "Next, the web pages over this register: $(VENV)/bin/nomina serve --demo"
 
 lint: install
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -328,18 +328,34 @@ def _by_facts(
             selected.order_by(persons.c.id).limit(limit).offset(offset)
         ).mappings()
     ]
-    first_names = _first_names(connection, [row["person_id"] for row in rows])
+    first_names_of = first_names(connection, [row["person_id"] for row in rows])
     for row in rows:
-        row["name"] = first_names.get(row["person_id"])
+        row["name"] = first_names_of.get(row["person_id"])
         row["score"] = None
     return SearchPage(total=total or 0, persons=rows)
 
 
-def _first_names(connection: Connection, person_ids: list[int]) -> dict[int, str]:
+def first_names(connection: Connection, person_ids: Collection[int]) -> dict[int, str]:
     """Each person's name as its first record writes it."""
     found: dict[int, str] = {}
-    if not person_ids:
-        return found
+    for chunk in in_chunks(person_ids, size=5_000):
+        query = (
+            select(
+                person_records.c.person_id,
+                record_fields.c.full_name,
+                record_fields.c.given_name,
+                record_fields.c.family_name,
+                record_fields.c.patronymic,
+            )
+            .join(record_fields, record_fields.c.record_id == person_records.c.record_id)
+            .where(person_records.c.person_id.in_(chunk))
+            .order_by(person_records.c.record_id)
+        )
+        for row in connection.execute(query).mappings():
+            name = _written(dict(row))
+            if name and row["person_id"] not in found:
+                found[row["person_id"]] = name
+    return found
     query = (
         select(
             person_records.c.person_id,

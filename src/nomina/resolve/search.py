@@ -356,23 +356,6 @@ def first_names(connection: Connection, person_ids: Collection[int]) -> dict[int
             if name and row["person_id"] not in found:
                 found[row["person_id"]] = name
     return found
-    query = (
-        select(
-            person_records.c.person_id,
-            record_fields.c.full_name,
-            record_fields.c.given_name,
-            record_fields.c.family_name,
-            record_fields.c.patronymic,
-        )
-        .join(record_fields, record_fields.c.record_id == person_records.c.record_id)
-        .where(person_records.c.person_id.in_(person_ids))
-        .order_by(person_records.c.record_id)
-    )
-    for row in connection.execute(query).mappings():
-        name = _written(dict(row))
-        if name and row["person_id"] not in found:
-            found[row["person_id"]] = name
-    return found
 
 
 __all__ = [

@@ -362,6 +362,7 @@ __all__ = [
     "DEFAULT_MIN_SCORE",
     "PERSON_COLUMNS",
     "SearchPage",
+    "first_names",
     "query_units",
     "refresh_search_index",
     "search_persons",

@@ -35,53 +35,14 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest import PEAK_RSS, drop_url, fresh_url, make_world
+from ingest import PEAK_RSS, benchmark_environment, drop_url, fresh_url, make_world
 
+# The register itself: `ingest.truth_register` (shared with benchmarks/web.py).
 SETUP_CHILD = """
-import sys, time, json
-from collections import defaultdict
+import sys, json
 from pathlib import Path
-from sqlalchemy import select
-from nomina.store import open_store
-from nomina.store.dialect import bulk_insert
-from nomina.store.schema import person_records, persons, record_fields, records, resolution_runs
-from nomina.synth.truth import ingest_world, true_person_of_records
-from nomina.timeline import build_timeline
-import datetime as dt
-
-store = open_store(sys.argv[1])
-world = Path(sys.argv[2])
-started = time.perf_counter()
-ingest_world(store, world)
-ingest_seconds = time.perf_counter() - started
-truth = true_person_of_records(store, world)
-members = defaultdict(list)
-for record_id, person in truth.items():
-    members[int(person[1:])].append(record_id)
-documented, seen = set(), defaultdict(set)
-with store.engine.connect() as connection:
-    query = select(records.c.id, records.c.source_id, record_fields.c.document_number,
-                   record_fields.c.service_number).join(record_fields)
-    for record_id, source_id, document, service in connection.execute(query):
-        person = int(truth[record_id][1:])
-        seen[person].add(source_id)
-        if document or service:
-            documented.add(person)
-now = dt.datetime.now(dt.UTC)
-with store.engine.begin() as connection:
-    connection.execute(resolution_runs.insert().values(
-        id=1, started_at=now, finished_at=now, engine="truth", threshold=1.0,
-        records=len(truth), pairs=0, persons=len(members), model=None, actor="benchmark"))
-    bulk_insert(connection, persons,
-        ("id", "created_run_id", "updated_run_id", "records", "certainty", "certainty_reasons", "retired"),
-        [(p, 1, 1, len(ids), "confirmed" if p in documented or len(seen[p]) > 1 else "possible", "[]", 0)
-         for p, ids in sorted(members.items())])
-    bulk_insert(connection, person_records, ("record_id", "person_id"),
-        sorted((r, p) for p, ids in members.items() for r in ids))
-started = time.perf_counter()
-build = build_timeline(store)
-print(json.dumps({"records": len(truth), "persons": len(members), "ingest_seconds": ingest_seconds,
-                  "build_seconds": time.perf_counter() - started, "flags": build.flags}))
+from ingest import truth_register
+print(json.dumps(truth_register(sys.argv[1], Path(sys.argv[2]))))
 """
 
 NOMINA_CHILD = (
@@ -123,7 +84,9 @@ def say(message: str) -> None:
 
 def child(code: str, url: str, world: Path | None = None) -> dict:
     arguments = [sys.executable, "-c", code, url] + ([str(world)] if world else [])
-    done = subprocess.run(arguments, check=True, capture_output=True, text=True)
+    done = subprocess.run(
+        arguments, check=True, capture_output=True, text=True, env=benchmark_environment()
+    )
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 

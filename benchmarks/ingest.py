@@ -13,6 +13,7 @@ COPY), no parsing. Each case runs in its own process so peak RSS is its own.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import subprocess
@@ -20,7 +21,9 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 POSTGRES_ADMIN = os.environ.get(
     "NOMINA_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -155,6 +158,96 @@ def make_world(records: int, workdir: Path, seed: int) -> tuple[Path, float]:
     # Records per person fall a little as the world grows; aim 10 % high to reach N.
     write_world(world, persons=max(100, round(1.10 * records / per_person)), seed=seed)
     return world, time.perf_counter() - started
+
+
+def benchmark_environment() -> dict[str, str]:
+    """The environment for a child process that imports these benchmark modules."""
+    here = str(Path(__file__).resolve().parent)
+    path = os.environ.get("PYTHONPATH")
+    return {**os.environ, "PYTHONPATH": here + (os.pathsep + path if path else "")}
+
+
+def truth_register(url: str, world: Path) -> dict[str, float]:
+    """Ingest `world` into the store at `url` and form persons from its truth, NOT by
+    resolution (a million records take many minutes to resolve): each true person of
+    `truth.csv` becomes one person, written through the store's own tables (one
+    `resolution_runs` row, `persons`, `person_records`). Certainty simplifies the written
+    policy: `confirmed` where a record carries a document or service number or two
+    sources name the person, else `possible`. Then `build_timeline` materialises the
+    timelines. Returns records, persons, ingest_seconds, build_seconds, flags."""
+    from nomina.store import open_store
+    from nomina.synth.truth import ingest_world, true_person_of_records
+    from nomina.timeline import build_timeline
+
+    store = open_store(url)
+    started = time.perf_counter()
+    ingest_world(store, world)
+    ingest_seconds = time.perf_counter() - started
+    truth = true_person_of_records(store, world)
+    members: dict[int, list[int]] = defaultdict(list)
+    for record_id, person in truth.items():
+        members[int(person[1:])].append(record_id)
+    _write_truth_persons(store, members, _confirmed(store, truth))
+    started = time.perf_counter()
+    build = build_timeline(store)
+    return {
+        "records": len(truth),
+        "persons": len(members),
+        "ingest_seconds": ingest_seconds,
+        "build_seconds": time.perf_counter() - started,
+        "flags": build.flags,
+    }
+
+
+def _confirmed(store: Any, truth: dict[int, str]) -> set[int]:
+    """True persons with a document or service number on a record, or two sources."""
+    from sqlalchemy import select
+
+    from nomina.store.schema import record_fields, records
+
+    documented: set[int] = set()
+    seen: dict[int, set[int]] = defaultdict(set)
+    query = select(
+        records.c.id,
+        records.c.source_id,
+        record_fields.c.document_number,
+        record_fields.c.service_number,
+    ).join(record_fields)
+    with store.engine.connect() as connection:
+        for record_id, source_id, document, service in connection.execute(query):
+            person = int(truth[record_id][1:])
+            seen[person].add(source_id)
+            if document or service:
+                documented.add(person)
+    return documented | {person for person, sources in seen.items() if len(sources) > 1}
+
+
+def _write_truth_persons(store: Any, members: dict[int, list[int]], confirmed: set[int]) -> None:
+    from nomina.store.dialect import bulk_insert
+    from nomina.store.schema import person_records, persons, resolution_runs
+
+    now = dt.datetime.now(dt.UTC)
+    with store.engine.begin() as connection:
+        connection.execute(
+            resolution_runs.insert().values(
+                id=1, started_at=now, finished_at=now, engine="truth", threshold=1.0,
+                records=sum(map(len, members.values())), pairs=0, persons=len(members),
+                model=None, actor="benchmark",
+            )
+        )  # fmt: skip
+        columns = ("id", "created_run_id", "updated_run_id", "records", "certainty",
+                   "certainty_reasons", "retired")  # fmt: skip
+        rows = [
+            (person, 1, 1, len(ids), "confirmed" if person in confirmed else "possible", "[]", 0)
+            for person, ids in sorted(members.items())
+        ]
+        bulk_insert(connection, persons, columns, rows)
+        bulk_insert(
+            connection,
+            person_records,
+            ("record_id", "person_id"),
+            sorted((r, p) for p, ids in members.items() for r in ids),
+        )
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ from nomina.store import Store
 from nomina.store.schema import sources
 from nomina.timeline.build import ensure_timeline
 from nomina.timeline.dates import utc_naive
-from nomina.timeline.register import iter_register
+from nomina.timeline.register import gc_paused, iter_register
 
 FACTS = ("certainty", "status", "contested", "country", "first_contracted",
          "recruitment_channel", "event_kinds")  # fmt: skip
@@ -79,13 +79,14 @@ def snapshot_from_events(store: Store, as_of: dt.datetime | None = None) -> Snap
     """The register as known at `as_of` (None: now), per person, from records and events."""
     rows: list[tuple] = []
     named: list[tuple] = []
-    for chunk in iter_register(store, as_of=as_of):
-        certainty = {}
-        for summary in chunk.persons:
-            row = summary.row()
-            certainty[row[0]] = row[1]
-            rows.append((row[0], 1, row[1], row[2], row[6], row[7], row[8], row[10], row[13]))
-        named.extend((p, 1, certainty[p], source) for p, source, _ in chunk.person_sources)
+    with gc_paused():  # a million small rows and no cycles (see gc_paused)
+        for chunk in iter_register(store, as_of=as_of):
+            certainty = {}
+            for summary in chunk.persons:
+                row = summary.row()
+                certainty[row[0]] = row[1]
+                rows.append((row[0], 1, row[1], row[2], row[6], row[7], row[8], row[10], row[13]))
+            named.extend((p, 1, certainty[p], source) for p, source, _ in chunk.person_sources)
     with store.engine.connect() as connection:
         labels = _source_labels(connection)
     return Snapshot(

@@ -27,7 +27,13 @@ from nomina.store.schema import (
     timeline_builds,
     timeline_flags,
 )
-from nomina.timeline.register import PERSON_COLUMNS, flag_row, iter_register
+from nomina.timeline.register import (
+    PERSON_COLUMNS,
+    RegisterChunk,
+    flag_row,
+    gc_paused,
+    iter_register,
+)
 
 FLAG_COLUMNS = ("id", "person_id", "kind", "record_id", "other_record_id", "detail")
 
@@ -52,59 +58,88 @@ def build_timeline(
     time; every chunk is written as it comes, and the whole rebuild commits at once.
     """
     started = time.perf_counter()
-    persons = events = flags = contested = 0
-    with store.engine.begin() as connection:
+    with gc_paused(), store.engine.begin() as connection:
         take_write_lock(connection)
-        sqlite = is_sqlite(connection)
         run_id = connection.execute(select(func.max(resolution_runs.c.id))).scalar()
         as_of = connection.execute(select(func.max(batches.c.finished_at))).scalar()
         for table in (timeline_flags, person_sources, person_timelines, figure_cells,
                       figure_source_cells):  # fmt: skip
             connection.execute(table.delete())
-        cells: Counter[tuple] = Counter()
-        source_cells: Counter[tuple[str, int]] = Counter()
+        writer = _Writer(connection)
         for chunk in iter_register(store, progress=progress):
-            rows = [summary.row() for summary in chunk.persons]
-            for row in rows:
-                cells[cell_of(row)] += 1
-            certainty = {summary.person_id: summary.certainty for summary in chunk.persons}
-            for person_id, source_id, _ in chunk.person_sources:
-                source_cells[(certainty[person_id], source_id)] += 1
-            bulk_insert(
-                connection,
-                person_timelines,
-                PERSON_COLUMNS,
-                [_storable(row, sqlite) for row in rows],
-            )
-            bulk_insert(
-                connection, person_sources, ("person_id", "source_id", "records"),
-                chunk.person_sources,
-            )  # fmt: skip
-            bulk_insert(
-                connection,
-                timeline_flags,
-                FLAG_COLUMNS,
-                [(flags + n + 1, *flag_row(p, f)) for n, (p, f) in enumerate(chunk.flags)],
-            )
-            persons += len(chunk.persons)
-            events += sum(summary.events for summary in chunk.persons)
-            flags += len(chunk.flags)
-            contested += sum(summary.timeline.contested for summary in chunk.persons)
+            writer.write(chunk)
+        writer.write_cells()
+        seconds = time.perf_counter() - started
+        build_id = _record_build(
+            connection, run_id, as_of, writer.persons, writer.events, writer.flags, seconds
+        )
+    return TimelineBuild(
+        build_id, run_id, writer.persons, writer.events, writer.flags, writer.contested, seconds
+    )
+
+
+class _Writer:
+    """Writes chunks of the register as they come, and counts the figure cells."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self.sqlite = is_sqlite(connection)
+        self.persons = self.events = self.flags = self.contested = 0
+        self.cells: Counter[tuple] = Counter()
+        self.source_cells: Counter[tuple[str, int]] = Counter()
+        self.moments: dict[dt.datetime, str] = {}  # first_known → its stored text
+
+    def write(self, chunk: RegisterChunk) -> None:
+        rows = [summary.row() for summary in chunk.persons]
+        for row in rows:
+            self.cells[cell_of(row)] += 1
+        certainty = {summary.person_id: summary.certainty for summary in chunk.persons}
+        for person_id, source_id, _ in chunk.person_sources:
+            self.source_cells[(certainty[person_id], source_id)] += 1
         bulk_insert(
-            connection,
+            self.connection,
+            person_timelines,
+            PERSON_COLUMNS,
+            [(*row[:-1], self._moment(row[-1])) for row in rows],
+        )
+        bulk_insert(
+            self.connection, person_sources, ("person_id", "source_id", "records"),
+            chunk.person_sources,
+        )  # fmt: skip
+        bulk_insert(
+            self.connection,
+            timeline_flags,
+            FLAG_COLUMNS,
+            [(self.flags + n + 1, *flag_row(p, f)) for n, (p, f) in enumerate(chunk.flags)],
+        )
+        self.persons += len(chunk.persons)
+        self.events += sum(summary.events for summary in chunk.persons)
+        self.flags += len(chunk.flags)
+        self.contested += sum(summary.timeline.contested for summary in chunk.persons)
+
+    def write_cells(self) -> None:
+        ordered = sorted(self.cells.items(), key=str)
+        bulk_insert(
+            self.connection,
             figure_cells,
             ("id", *CELL_COLUMNS, "persons"),
-            [(n + 1, *key, count) for n, (key, count) in enumerate(sorted(cells.items(), key=str))],
+            [(n + 1, *key, count) for n, (key, count) in enumerate(ordered)],
         )
         bulk_insert(
-            connection,
+            self.connection,
             figure_source_cells,
             ("certainty", "source_id", "persons"),
-            [(*key, count) for key, count in sorted(source_cells.items())],
+            [(*key, count) for key, count in sorted(self.source_cells.items())],
         )
-        seconds = time.perf_counter() - started
-        build_id = _record_build(connection, run_id, as_of, persons, events, flags, seconds)
-    return TimelineBuild(build_id, run_id, persons, events, flags, contested, seconds)
+
+    def _moment(self, moment: dt.datetime) -> str:
+        """bulk_insert wants moments as text: SQLAlchemy's SQLite form, or UTC for COPY.
+        A register has a few landings and a million persons: format each landing once."""
+        text = self.moments.get(moment)
+        if text is None:
+            text = moment.strftime("%Y-%m-%d %H:%M:%S.%f") + ("" if self.sqlite else "+00:00")
+            self.moments[moment] = text
+        return text
 
 
 # What figures select on, in figure_cells; the first contract to the month (or year).
@@ -118,13 +153,6 @@ def cell_of(row: tuple) -> tuple:
     if contract is not None:
         contract = contract[:4] if row[9] == "year" else contract[:7]
     return (row[1], row[2], row[6], row[7], contract, row[10], row[13])
-
-
-def _storable(row: tuple, sqlite: bool) -> tuple:
-    # bulk_insert wants moments as text: SQLAlchemy's SQLite form, or UTC for COPY.
-    # first_known (naive UTC) is the last column.
-    moment = row[-1].strftime("%Y-%m-%d %H:%M:%S.%f")
-    return (*row[:-1], moment if sqlite else moment + "+00:00")
 
 
 def _record_build(

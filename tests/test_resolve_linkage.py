@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from nomina.resolve import build_features, train_and_score
@@ -77,3 +79,70 @@ def test_scoring_in_parts_gives_the_pairs_of_one_pass(linked_world, monkeypatch)
     assert [(p.left, p.right) for p in parted] == [(p.left, p.right) for p in pairs]
     assert [p.probability for p in parted] == pytest.approx([p.probability for p in pairs])
     assert [p.contributions for p in parted] == [p.contributions for p in pairs]
+
+
+def test_citizenship_counts_nothing_where_names_already_agree(linked_world):
+    """A shared citizenship says nothing more once family and given names agree (they
+    carry it); it still counts where the names differ, and a different one counts against."""
+    from nomina.resolve.linkage import CARRIED_LABEL
+
+    pairs, model, _, features = linked_world
+    citizenship = next(
+        c for c in json.loads(model)["comparisons"] if c["output_column_name"] == "citizenship"
+    )
+    levels = {level["label_for_charts"]: level for level in citizenship["comparison_levels"]}
+    carried = levels[CARRIED_LABEL]
+    assert carried["m_probability"] == carried["u_probability"]
+    same = levels["Exact match on citizenship"]
+    assert same["m_probability"] > same["u_probability"]
+    rows = {row["unique_id"]: row for row in features.to_pylist()}
+
+    def names_agree(a, b):
+        return all(
+            set(a[column] or ()) & set(b[column] or ())
+            for column in ("family_keys", "first_given_keys")
+        )
+
+    weights = {True: set(), False: set()}
+    for pair in pairs:
+        left, right = rows[pair.left], rows[pair.right]
+        if left["citizenship"] and left["citizenship"] == right["citizenship"]:
+            agree = names_agree(left, right)
+            weights[agree].add(pair.contributions["citizenship"]["weight"])
+    assert weights[True] == {0.0}
+    assert weights[False] and min(weights[False]) > 0
+
+
+def test_explanations_carry_term_frequencies(linked_world):
+    """A shared common family name weighs less than a shared rare one: the explanation
+    holds the term-frequency adjustment, as the match weight does."""
+    pairs, _, _, features = linked_world
+    rows = {row["unique_id"]: row for row in features.to_pylist()}
+    counts: dict[str, int] = {}
+    for row in rows.values():
+        if row["family_key"]:
+            counts[row["family_key"]] = counts.get(row["family_key"], 0) + 1
+    spelt_alike = [
+        (counts[rows[p.left]["family_key"]], p.contributions["family_name"]["weight"])
+        for p in pairs
+        if rows[p.left]["family_key"] and rows[p.left]["family_key"] == rows[p.right]["family_key"]
+    ]
+    commonest = max(n for n, _ in spelt_alike)
+    rarest = min(n for n, _ in spelt_alike)
+    assert commonest > rarest
+    common = max(w for n, w in spelt_alike if n == commonest)
+    rare = min(w for n, w in spelt_alike if n == rarest)
+    assert rare > common
+
+
+def test_a_unit_is_compared_by_its_number():
+    from nomina.resolve.features import feature_row
+
+    def unit(value):
+        return feature_row({"record_id": 1, "source_id": 1, "military_unit": value})[
+            "military_unit"
+        ]
+
+    assert unit("в/ч 15426") == unit("military unit 15426") == unit("V/Ch-15426") == "15426"
+    assert unit("в/ч 15426") != unit("в/ч 15427")
+    assert unit("Пятая бригада") == unit("пятая  бригада") and unit(None) is None

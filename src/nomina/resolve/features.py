@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
@@ -171,6 +172,19 @@ def _address_key(value: str | None) -> str | None:
     return " ".join(words) or None
 
 
+def _unit_key(value: str | None) -> str | None:
+    """A military unit by its number where it has one: the number is the unit's
+    identifier (Russian "в/ч 15426", войсковая часть, is "military unit 15426" or
+    "v/ch 15426" in a translated list), the words around it are the clerk's language.
+    A unit without a number is compared by its text's skeleton."""
+    if not value:
+        return None
+    numbers = re.findall(r"\d{3,}", value)
+    if numbers:
+        return "-".join(numbers)
+    return skeleton(value) or None
+
+
 def feature_row(fields: dict[str, Any], names: RecordNameKeys | None = None) -> dict[str, Any]:
     names = names or name_features(fields)
     year, month, day = _date_parts(fields.get("birth_date"))
@@ -199,7 +213,7 @@ def feature_row(fields: dict[str, Any], names: RecordNameKeys | None = None) -> 
         "document_number": (document := _identifier(fields.get("document_number"))),
         "service_number": (service := _identifier(fields.get("service_number"))),
         "number_slip_keys": number_slip_keys(document, service),
-        "military_unit": (fields.get("military_unit") or "").strip().casefold() or None,
+        "military_unit": _unit_key(fields.get("military_unit")),
         "birth_place": _text_key(fields.get("birth_place")),
         "residence": _address_key(fields.get("residence")),
     }

@@ -15,7 +15,8 @@ need no Python call per pair:
   as it goes, and no further, instead of falling into a "partial date" level that EM
   would weigh by how often partial dates occur;
 * citizenship, unit, service number exactly; document number exactly or one slip apart;
-  place of birth exactly or nearly.
+  place of birth exactly or nearly. Citizenship agreeing between records whose names
+  already agree counts for nothing (see `_citizenship_comparison`).
 
 Candidate pairs come from blocking on documents, on any shared name key with the birth
 year, on any two shared name units in any order, and on a family key with the given
@@ -276,6 +277,60 @@ def _document_comparison() -> Any:
     )
 
 
+# Names and citizenship are not independent: two records sharing a Tajik name are both
+# Tajik. Fellegi-Sunter multiplies the evidence of each comparison as if independent, so
+# a shared citizenship would count a second time what the shared name already said
+# (measured on a synthetic world of 62k records: three false strong pairs in four were
+# namesakes lifted over the threshold by exactly that). The model is trained with a
+# plain citizenship comparison; for scoring, a level is added before "same citizenship"
+# that takes the pairs whose family and first given names also agree and gives them a
+# Bayes factor of 1 (`carry_citizenship`). Disagreement still counts against.
+NAMES_AGREE_SQL = (
+    _overlap("family_keys_l", "family_keys_r")
+    + " AND "
+    + _overlap("first_given_keys_l", "first_given_keys_r")
+)
+CARRIED_LABEL = "same citizenship, carried by names that agree"
+
+
+def _citizenship_comparison() -> Any:
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+
+    # The labels of the other levels are those of Splink's ExactMatch, which trains it.
+    return cl.CustomComparison(
+        output_column_name="citizenship",
+        comparison_levels=[
+            cll.NullLevel("citizenship"),
+            _level(f'"citizenship_l" = "citizenship_r" AND {NAMES_AGREE_SQL}', CARRIED_LABEL),
+            cll.ExactMatchLevel("citizenship"),
+            cll.ElseLevel(),
+        ],
+    )
+
+
+def carry_citizenship(model: dict[str, Any]) -> dict[str, Any]:
+    """The model with the level `_citizenship_comparison` adds for scoring (a model
+    trained on the plain comparison, or kept from a run before the level existed)."""
+    for comparison in model["comparisons"]:
+        levels = comparison["comparison_levels"]
+        if comparison["output_column_name"] != "citizenship" or any(
+            level.get("label_for_charts") == CARRIED_LABEL for level in levels
+        ):
+            continue
+        same = next(i for i, level in enumerate(levels) if level["sql_condition"] != "ELSE"
+                    and not level.get("is_null_level"))  # fmt: skip
+        u = levels[same].get("u_probability") or 1 / U_SAMPLE
+        carried = {
+            "sql_condition": f'"citizenship_l" = "citizenship_r" AND {NAMES_AGREE_SQL}',
+            "label_for_charts": CARRIED_LABEL,
+            "m_probability": u,  # m = u: a Bayes factor of 1
+            "u_probability": u,
+        }
+        levels.insert(same, carried)
+    return model
+
+
 def _exact(column: str) -> Callable[[], Any]:
     def comparison() -> Any:
         import splink.comparison_library as cl
@@ -306,7 +361,7 @@ COMPARISONS: tuple[tuple[str, Callable[[], Any]], ...] = (
     ("patronymic_keys", _patronymic_comparison),
     ("birth_year", _birth_year_comparison),
     ("birth_month", _birth_day_comparison),
-    ("citizenship", _exact("citizenship")),
+    ("citizenship", _citizenship_comparison),  # trained as _exact("citizenship")
     ("document_number", _document_comparison),
     ("service_number", _exact("service_number")),
     ("military_unit", _exact("military_unit")),
@@ -347,13 +402,21 @@ def blocking_rules(present: Collection[str]) -> list[Any]:
     ]
 
 
-def build_settings(present: Collection[str]) -> Any:
+# Comparisons trained in another form than they score in (see `carry_citizenship`).
+TRAINED_AS: dict[str, Callable[[], Any]] = {"citizenship": _exact("citizenship")}
+
+
+def build_settings(present: Collection[str], *, training: bool = False) -> Any:
     from splink import SettingsCreator
 
     return SettingsCreator(
         link_type="dedupe_only",
         unique_id_column_name="unique_id",
-        comparisons=[factory() for column, factory in COMPARISONS if column in present],
+        comparisons=[
+            (TRAINED_AS.get(column, factory) if training else factory)()
+            for column, factory in COMPARISONS
+            if column in present
+        ],
         blocking_rules_to_generate_predictions=blocking_rules(present),
         retain_intermediate_calculation_columns=True,
         retain_matching_columns=False,
@@ -380,9 +443,65 @@ def _register(db: Any, features: pa.Table, engine: str, name: str | None = None)
     return db.register(table, table_name=name) if name else db.register(table)
 
 
+# Term frequencies belong to the model. Splink counts them on whatever it is given, so a
+# register scored again (incrementally, or in full with a kept model) would weigh a shared
+# "Kim" by other counts than the run that trained it, and an incremental run would not
+# end where a full run with the same model ends. They are counted once, when the model is
+# trained, kept in its JSON under this key, and registered with Splink for every scoring;
+# a value the training register never held counts as seen once.
+FREQUENCIES = "nomina_term_frequencies"
+
+
+def _tf_columns(model: dict[str, Any]) -> list[str]:
+    return sorted(
+        {
+            level["tf_adjustment_column"]
+            for comparison in model["comparisons"]
+            for level in comparison["comparison_levels"]
+            if level.get("tf_adjustment_column")
+        }
+    )
+
+
+def with_frequencies(model: dict[str, Any], features: pa.Table) -> dict[str, Any]:
+    """The model with the term frequencies of its adjusted columns over `features`."""
+    counted = {}
+    for column in _tf_columns(model):
+        counts = pc.value_counts(features.column(column).drop_null())
+        total = max(1, sum(counts.field("counts").to_pylist()))
+        values = counts.field("values").to_pylist()
+        tallies = counts.field("counts").to_pylist()
+        counted[column] = {
+            "unseen": 1 / total,
+            "tf": {value: n / total for value, n in zip(values, tallies, strict=True)},
+        }
+    return {**model, FREQUENCIES: counted}
+
+
+def _linker(db: Any, tables: Any, model: dict[str, Any], features: pa.Table, engine: str) -> Any:
+    """A Splink linker scoring with `model`, its kept term frequencies registered."""
+    from splink import Linker
+
+    frequencies = model.get(FREQUENCIES) or {}
+    splink_model = {key: value for key, value in model.items() if key != FREQUENCIES}
+    linker = Linker(tables, splink_model, log_level=QUIET)
+    for column, kept in frequencies.items():
+        values = features.column(column).drop_null().unique().to_pylist()
+        lookup = pa.table(
+            {
+                column: pa.array(values, features.schema.field(column).type),
+                f"tf_{column}": [kept["tf"].get(value, kept["unseen"]) for value in values],
+            }
+        )
+        table = _register(db, lookup, engine)
+        linker.table_management.register_term_frequency_lookup(table, column)
+    return linker
+
+
 def model_on_engine(model: dict[str, Any], engine: str, present: Collection[str]) -> dict[str, Any]:
     """A trained model with its SQL written for `engine` (a saved model holds SQL in the
     dialect of the engine that trained it, and Splink does not translate it)."""
+    model = carry_citizenship(model)
     if model.get("sql_dialect") == engine:
         return model
     from splink import SettingsCreator
@@ -413,7 +532,6 @@ def train_and_score(
     """Train the model by EM on `features` (or take a trained `model`, as JSON) and score
     the candidate pairs. Returns pairs with probability ≥ `floor` and the model as JSON.
     """
-    from splink import Linker
 
     logging.getLogger("splink").setLevel(QUIET)
     say = progress or (lambda _step: None)
@@ -423,7 +541,8 @@ def train_and_score(
         trained_model = _train_model(features, engine, say)
     say("score candidate pairs")
     # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
-    linker = Linker(_register(_database(engine), features, engine), trained_model, log_level=QUIET)
+    db = _database(engine)
+    linker = _linker(db, _register(db, features, engine), trained_model, features, engine)
     chunks = max(1, math.ceil(len(features) / CHUNK_RECORDS))
     parts = []
     for left, right in itertools.product(range(1, chunks + 1), repeat=2):
@@ -451,7 +570,8 @@ def _train_model(features: pa.Table, engine: str, say: Callable[[str], None]) ->
     present = present_columns(features)
     if not {"family_key", "given_key"} & present:
         raise ValueError("no record has a name: nothing to link")
-    linker = Linker(_database(engine).register(features), build_settings(present), log_level=QUIET)
+    settings = build_settings(present, training=True)
+    linker = Linker(_database(engine).register(features), settings, log_level=QUIET)
     say("estimate u by random sampling")
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE, seed=1)
     say("estimate the share of matches")
@@ -472,10 +592,15 @@ def _train_model(features: pa.Table, engine: str, say: Callable[[str], None]) ->
             say(f"train m by EM (blocked on {what})")
             if _train(linker, block_on(*rule)):
                 trained.add(what)
-    model = smoothed(linker.misc.save_model_to_json())
+    # Written again from the scoring settings: every level's SQL in the engine's dialect.
+    model = model_for_engine(
+        build_settings(present),
+        carry_citizenship(smoothed(linker.misc.save_model_to_json())),
+        engine,
+    )
     # Keep gamma_ and bf_ columns: they are the per-comparison explanation of each pair.
     model["retain_intermediate_calculation_columns"] = True
-    return model
+    return with_frequencies(model, features)
 
 
 def score_new_records(
@@ -491,9 +616,8 @@ def score_new_records(
 
     The same blocking rules and comparisons as the full run, joined from the new records
     only, so the cost grows with the new records and the size of their blocks.
-    Term frequencies are counted over the whole register, as in a full run.
+    Term frequencies are those the model was trained with (`FREQUENCIES`).
     """
-    from splink import Linker
 
     logging.getLogger("splink").setLevel(QUIET)
     model = model_on_engine(json.loads(model_json), engine, present_columns(features))
@@ -501,14 +625,11 @@ def score_new_records(
     wanted = pa.array(sorted(set(new_ids)), pa.int64())
     new = features.filter(pc.is_in(features.column("unique_id"), value_set=wanted))
     db = _database(engine)
-    linker = Linker(
-        [
-            _register(db, new, engine, "new_records"),
-            _register(db, features, engine, "register"),
-        ],
-        model,
-        log_level=QUIET,
-    )
+    tables = [
+        _register(db, new, engine, "new_records"),
+        _register(db, features, engine, "register"),
+    ]
+    linker = _linker(db, tables, model, features, engine)
     predictions = linker.inference.predict(threshold_match_probability=floor)
     return _compact(predictions, model, engine)
 
@@ -516,12 +637,18 @@ def score_new_records(
 def _train(linker: Any, rule: Any) -> bool:
     """One EM session; False when the rule finds too few pairs to train on (a small or
     sparse register): the other sessions and the m floor still give a usable model."""
+    # Splink removes the comparisons a session blocks on from the linker's own settings
+    # while it trains, and a session that fails leaves them removed: the model would
+    # then score pairs without names. The settings are put back as they were.
+    settings = linker._settings_obj
+    before = settings.core_model_settings.copy()
     try:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, fix_probability_two_random_records_match=True, max_pairs=2e6
         )
     except Exception as error:  # Splink raises plain Exceptions for empty or degenerate EM
         logging.getLogger(__name__).info("EM session skipped: %s", error)
+        settings.core_model_settings = before
         return False
     return True
 
@@ -553,9 +680,9 @@ def _compact(predictions: Any, model: dict[str, Any], engine: str) -> ScoredPair
     with each its explanation, one JSON object built by the engine: every comparison's
     match weight, term-frequency adjustment included ({"family_name": {"weight": 9.42}})."""
     prefix = model.get("match_weight_column_prefix") or "mw_"
-    columns = (
-        set(predictions.columns_as_strings) if hasattr(predictions, "columns_as_strings") else set()
-    )
+    # The columns Splink wrote (a term-frequency adjustment has its own column).
+    empty = f"SELECT * FROM {predictions.physical_name} LIMIT 0"  # noqa: S608 (Splink's table)
+    columns = set(query_arrow(predictions.db_api, empty).schema.names)
     names = [c["output_column_name"] for c in model["comparisons"]]
 
     def weight(name: str) -> str:

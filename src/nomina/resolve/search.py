@@ -4,16 +4,29 @@ A name is found by the keys resolution already stored for every record (`record_
 made by `features.name_features`: skeletons of each name unit's plausible
 romanisations, name symbols, consonant keys), never by a LIKE on the written name: so
 "Ким Чен Ын", "김정은" and "Kim Jong Un" meet. The keys are copied into an indexed table
-(`search_keys`, kept up to date by `refresh_search_index`, which costs two counts when
-nothing changed), so a search intersects keys in SQL:
+(`search_keys`, kept up to date by `refresh_search_index`, which costs one small query
+when nothing changed), so a search intersects keys in SQL:
 
 1. the query is parsed into units (`nomina.names.name_parts`), each with its
    `unit_keys` and consonant keys;
 2. candidate records share keys with at least two of the query's units (all of them
-   when it has fewer than two);
-3. each candidate is scored with `compare_names` against its record's name; a person
-   scores its best record, and persons scoring `min_score` or more are returned, best
-   first.
+   when it has fewer than two), belong to a current person, and pass the filters; SQL
+   counts them and ranks them by how well their keys alone promise to agree: more of
+   the query's units met, more of them by a full key (not a consonant key only), a
+   written name with as many words as the query has units (the name as asked, with
+   nothing more or less: "Kim" before "Kim Chol", "Kim Jong Un" before "Kim Jong Un
+   Su"), then record id;
+3. the best-ranked candidates, at most `SCORED_RECORDS` (or `SCORED_PER_RESULT` per
+   result up to the page asked for, if more), are scored with `compare_names` against
+   their record's name; a person scores its best record, and persons scoring
+   `min_score` or more are returned, best first.
+
+Every candidate is scored when there are no more than that (any name but the commonest:
+the result is then exactly what scoring every candidate gives). A common name alone
+("Kim", "Ali", "Thapa") can have tens of thousands of candidates at a million records,
+and scoring them all took seconds: its page then holds the best matches among the
+best-ranked candidates, and `SearchPage.exact` is False: `total` counts the persons found
+among those scored, a lower bound (`candidates` says how many records shared the keys).
 
 Filters narrow the persons: country (the citizenship most of its records give, from the
 timeline), status, certainty, a source that holds one of its records, and `countries`
@@ -23,27 +36,28 @@ personal data: every search is audited.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, func, select
+from sqlalchemy import Connection, Select, case, func, literal, select, union_all
 
 from nomina.names import compare_names, name_parts, parse_name, unit_consonants, unit_keys
 from nomina.resolve.features import NAME_KEYS_VERSION
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
-from nomina.store.dialect import bulk_insert, in_chunks, take_write_lock
+from nomina.store.dialect import bulk_insert, in_chunks, is_sqlite, take_write_lock
 from nomina.store.schema import (
+    batches,
     person_records,
     person_timelines,
     persons,
     record_fields,
     record_keys,
     records,
+    resolution_runs,
     search_keys,
     search_records,
     sources,
@@ -51,12 +65,20 @@ from nomina.store.schema import (
 
 DEFAULT_MIN_SCORE = 0.6
 PERSON_COLUMNS = ("person_id", "name", "certainty", "status", "country", "records", "score")
+# Candidate records scored for one page: at least SCORED_RECORDS, and SCORED_PER_RESULT
+# per person up to the end of the page asked for. Scoring costs about 30 µs a record.
+SCORED_RECORDS = 500
+SCORED_PER_RESULT = 4
 
 
 @dataclass
 class SearchPage:
-    total: int  # persons matching, over all pages
+    total: int  # persons matching, over all pages (a lower bound when not `exact`)
     persons: list[dict[str, Any]] = field(default_factory=list)
+    # False when more records shared the name's keys than were scored (a common name):
+    # `persons` are the best among the best-ranked candidates, `total` those found there.
+    exact: bool = True
+    candidates: int | None = None  # records sharing the name's keys, filters passed
 
 
 # --- the index -------------------------------------------------------------------------
@@ -70,18 +92,47 @@ def _record_search_keys(stored: str) -> set[str]:
     return found
 
 
+# store URL → the index marker when the index was last found complete (this process).
+_complete_at: dict[str, tuple[Any, ...]] = {}
+
+
+def _index_marker(connection: Connection) -> tuple[Any, ...]:
+    """Changes whenever keys or records can have come (or gone): index lookups only,
+    where the counts that prove the index complete read every row of two tables."""
+    columns = (record_keys.c.record_id, search_records.c.record_id, resolution_runs.c.id,
+               batches.c.id)  # fmt: skip
+    query = select(*(select(func.max(column)).scalar_subquery() for column in columns))
+    return tuple(connection.execute(query).one())
+
+
 def refresh_search_index(store: Store) -> int:
     """Index the name keys of records not yet indexed (or indexed from keys of older name
     rules); returns how many records were (re)indexed."""
-    current = record_keys.c.version == NAME_KEYS_VERSION
     with store.engine.connect() as connection:
-        keyed = connection.execute(select(func.count()).where(current)).scalar()
-        indexed = connection.execute(select(func.count()).select_from(search_records)).scalar()
-        indexed_now = connection.execute(
-            select(func.count()).where(search_records.c.version == NAME_KEYS_VERSION)
-        ).scalar()
-    if keyed == indexed == indexed_now:
+        marker = _index_marker(connection)
+        if _complete_at.get(store.url) == marker:
+            return 0
+        complete = _index_complete(connection)
+    if complete:
+        _complete_at[store.url] = marker
         return 0
+    done = _reindex(store)
+    _complete_at.pop(store.url, None)  # the next search checks the counts once more
+    return done
+
+
+def _index_complete(connection: Connection) -> bool:
+    current = record_keys.c.version == NAME_KEYS_VERSION
+    keyed = connection.execute(select(func.count()).where(current)).scalar()
+    indexed = connection.execute(select(func.count()).select_from(search_records)).scalar()
+    indexed_now = connection.execute(
+        select(func.count()).where(search_records.c.version == NAME_KEYS_VERSION)
+    ).scalar()
+    return keyed == indexed == indexed_now
+
+
+def _reindex(store: Store) -> int:
+    current = record_keys.c.version == NAME_KEYS_VERSION
     with store.engine.begin() as connection:
         take_write_lock(connection)
         stale = list(
@@ -129,15 +180,58 @@ def query_units(query: str) -> list[frozenset[str]]:
     return units
 
 
-def _candidate_records(connection: Connection, units: list[frozenset[str]]) -> set[int]:
-    needed = min(len(units), 2)
-    hits: Counter[int] = Counter()
-    for keys in units:
-        found = connection.execute(
-            select(search_keys.c.record_id).where(search_keys.c.key.in_(sorted(keys))).distinct()
-        ).scalars()
-        hits.update(found)
-    return {record_id for record_id, count in hits.items() if count >= needed}
+def _unit_hits(keys: frozenset[str]) -> Select:
+    """Records sharing a key with one query unit; `strong` 1 when a full key (not only a
+    consonant key, which agrees more loosely)."""
+    strong = func.max(case((func.substr(search_keys.c.key, 1, 2) == literal("c:"), 0), else_=1))
+    return (
+        select(search_keys.c.record_id, strong.label("strong"))
+        .where(search_keys.c.key.in_(sorted(keys)))
+        .group_by(search_keys.c.record_id)
+    )
+
+
+def _written_sql() -> Any:
+    parts = (record_fields.c.family_name, record_fields.c.given_name, record_fields.c.patronymic)
+    joined = func.coalesce(parts[0], "") + " " + func.coalesce(parts[1], "") + " " + func.coalesce(parts[2], "")  # fmt: skip
+    return func.coalesce(record_fields.c.full_name, func.trim(joined))
+
+
+def _ranked_candidates(
+    connection: Connection,
+    units: list[frozenset[str]],
+    filters: dict[str, Any],
+    window: int,
+) -> tuple[list[int], int]:
+    """The `window` best-ranked candidate records (see the module doc) and how many
+    candidates there are in all, in one query."""
+    per_unit = [_unit_hits(keys) for keys in units]
+    unit_rows = (union_all(*per_unit) if len(per_unit) > 1 else per_unit[0]).subquery()
+    hits = (
+        select(unit_rows.c.record_id, func.count().label("units"),
+               func.sum(unit_rows.c.strong).label("strong"))
+        .group_by(unit_rows.c.record_id)
+        .having(func.count() >= min(len(units), 2))
+        .subquery()
+    )  # fmt: skip
+    written = _written_sql()
+    # Words in the written name (spaces and hyphens part them), against the query's units.
+    words = func.length(written) - func.length(func.replace(func.replace(written, " ", ""), "-", "")) + 1  # fmt: skip
+    query = (
+        select(hits.c.record_id, func.count().over().label("candidates"))
+        .select_from(
+            hits.join(person_records, person_records.c.record_id == hits.c.record_id)
+            .join(persons, persons.c.id == person_records.c.person_id)
+            .outerjoin(person_timelines, person_timelines.c.person_id == persons.c.id)
+            .join(record_fields, record_fields.c.record_id == hits.c.record_id)
+        )
+        .where(persons.c.retired == 0)
+    )
+    query = _person_filter(query, **filters).order_by(
+        hits.c.units.desc(), hits.c.strong.desc(), func.abs(words - len(units)), hits.c.record_id
+    )
+    rows = connection.execute(query.limit(window)).all()
+    return [row.record_id for row in rows], (rows[0].candidates if rows else 0)
 
 
 def _person_filter(
@@ -245,25 +339,33 @@ def search_persons(
         if not units:
             raise ValueError(f"q: no name to search for in {query!r}")
         refresh_search_index(store)
-    with store.engine.begin() as connection:
+    with store.engine.connect() as connection:
         if text:
             page = _by_name(connection, text, units, filters, min_score, limit, offset)
         else:
             page = _by_facts(connection, filters, limit, offset)
-        append_audit(
-            connection,
-            actor=actor or current_actor(),
-            action="search",
-            object_type="persons",
-            object_id=None,
-            detail={
-                "query": text or None,
-                **{name: value for name, value in filters.items() if name != "countries"},
-                "scope": sorted(countries) if countries is not None else None,
-                "persons": [row["person_id"] for row in page.persons],
-            },
-        )
+    detail = {
+        "query": text or None,
+        **{name: value for name, value in filters.items() if name != "countries"},
+        "scope": sorted(countries) if countries is not None else None,
+        "persons": [row["person_id"] for row in page.persons],
+    }
+    # The audit entry in a transaction of its own, after the reads: an exception here
+    # still withholds the page.
+    with store.engine.begin() as connection:
+        _claim_write_lock(connection)
+        append_audit(connection, actor=actor or current_actor(), action="search",
+                     object_type="persons", object_id=None, detail=detail)  # fmt: skip
     return page
+
+
+def _claim_write_lock(connection: Connection) -> None:
+    """SQLite: take the write lock before the audit chain's last hash is read. A
+    transaction that reads first cannot write once another writer has committed in
+    between ("database is locked" at once, no waiting): concurrent searches failed so.
+    A write matching no row takes the lock, waiting its turn."""
+    if is_sqlite(connection):
+        connection.exec_driver_sql("UPDATE audit_log SET id = id WHERE 0")
 
 
 def _by_name(
@@ -275,29 +377,9 @@ def _by_name(
     limit: int,
     offset: int,
 ) -> SearchPage:
-    candidates = _candidate_records(connection, units)
-    names = _names_of(connection, candidates)
-    wanted = parse_name(text)
-    best: dict[int, tuple[float, dict[str, Any]]] = {}
-    matched: dict[int, list[dict[str, Any]]] = {}
-    for record_id, fields in names.items():
-        parsed = parse_name(
-            fields["full_name"],
-            given=fields["given_name"],
-            family=fields["family_name"],
-            patronymic=fields["patronymic"],
-            citizenship=fields["citizenship"],
-        )
-        score = compare_names(wanted, parsed)
-        if score < min_score:
-            continue
-        person_id = fields["person_id"]
-        matched.setdefault(person_id, []).append(
-            {"record_id": record_id, "name": _written(fields), "source": fields["source"],
-             "score": round(score, 4)}
-        )  # fmt: skip
-        if person_id not in best or score > best[person_id][0]:
-            best[person_id] = (score, fields)
+    window = max(SCORED_RECORDS, SCORED_PER_RESULT * (offset + limit))
+    ranked, candidates = _ranked_candidates(connection, units, filters, window)
+    best, matched = _score_records(text, _names_of(connection, ranked), min_score)
     facts: dict[int, dict[str, Any]] = {}
     for chunk in in_chunks(best, size=5_000):
         query = _person_filter(_persons_query().where(persons.c.id.in_(chunk)), **filters)
@@ -314,7 +396,42 @@ def _by_name(
                 "matched_records": sorted(matched[person_id], key=lambda r: -r["score"]),
             }
         )
-    return SearchPage(total=len(order), persons=rows)
+    exact = candidates <= len(ranked)
+    return SearchPage(total=len(order), persons=rows, exact=exact, candidates=candidates)
+
+
+Best = dict[int, tuple[float, dict[str, Any]]]
+
+
+def _score_records(
+    text: str, names: dict[int, dict[str, Any]], min_score: float
+) -> tuple[Best, dict[int, list[dict[str, Any]]]]:
+    """Each person's best record scoring `min_score` or more, and every such record of it.
+    Namesakes are common: a name written alike is parsed and scored once."""
+    wanted = parse_name(text)
+    scores: dict[tuple[Any, ...], float] = {}
+    best: Best = {}
+    matched: dict[int, list[dict[str, Any]]] = {}
+    for record_id, fields in names.items():
+        written = tuple(fields[name] for name in _NAME_FIELDS)
+        if written not in scores:
+            parsed = parse_name(written[0], given=written[1], family=written[2],
+                                patronymic=written[3], citizenship=written[4])  # fmt: skip
+            scores[written] = compare_names(wanted, parsed)
+        score = scores[written]
+        if score < min_score:
+            continue
+        person_id = fields["person_id"]
+        matched.setdefault(person_id, []).append(
+            {"record_id": record_id, "name": _written(fields), "source": fields["source"],
+             "score": round(score, 4)}
+        )  # fmt: skip
+        if person_id not in best or score > best[person_id][0]:
+            best[person_id] = (score, fields)
+    return best, matched
+
+
+_NAME_FIELDS = ("full_name", "given_name", "family_name", "patronymic", "citizenship")
 
 
 def _by_facts(

@@ -528,6 +528,47 @@ def test_figures_public_for_the_public_internal_for_analysts(client, world):
     assert missing.status_code == 404 and "known:" in missing.json()["detail"]
 
 
+def test_figures_are_computed_once_per_state_of_the_register(client, world, monkeypatch):
+    from nomina.api.routers import figures as figures_router
+
+    computed: list[object] = []
+    real = figures_router.compute_figures
+
+    def counting(*args, **kwargs):
+        computed.append(kwargs.get("as_of"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(figures_router, "compute_figures", counting)
+    headers = bearer(world, "ana")
+    first = client.get("/api/figures", headers=headers).json()
+    assert client.get("/api/figures", headers=headers).json() == first
+    assert len(computed) == 1  # the second request read what the first computed
+    expected = [result.to_dict() for result in real(world[0])]
+    assert first["items"] == expected
+    public = client.get("/api/figures", params={"public": True}, headers=headers).json()
+    assert public["public"] is True and len(computed) == 2  # a variant of its own
+    build_timeline(world[0])  # the register changes: a new timeline build
+    rebuilt = [result.to_dict() for result in real(world[0])]
+    assert client.get("/api/figures", headers=headers).json()["items"] == rebuilt
+    assert len(computed) == 3
+    for _ in range(2):  # the past is derived from events each time, never kept
+        client.get("/api/figures", params={"as_of": "2025-01-01"}, headers=headers)
+    assert len(computed) == 5 and computed[-1] is not None
+
+
+def test_search_says_whether_its_total_is_exact(client, world, monkeypatch):
+    from nomina.resolve import search as search_module
+
+    headers = bearer(world, "ana")
+    kim = client.get("/api/search", params={"q": "Kim"}, headers=headers).json()
+    assert kim["total_exact"] is True and kim["candidates"] >= kim["total"] >= 2
+    monkeypatch.setattr(search_module, "SCORED_RECORDS", 1)
+    monkeypatch.setattr(search_module, "SCORED_PER_RESULT", 1)
+    capped = client.get("/api/search", params={"q": "Kim", "per_page": 1}, headers=headers).json()
+    assert capped["total_exact"] is False and capped["candidates"] == kim["candidates"]
+    assert capped["total"] == len(capped["items"]) == 1  # the persons found among those scored
+
+
 def test_review_queue_for_reviewers(client, world):
     answer = client.get("/api/review/queue", params={"low": 0.0, "high": 1.0}, headers=bearer(world, "rev"))  # fmt: skip
     assert answer.status_code == 200

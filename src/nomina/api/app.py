@@ -58,6 +58,7 @@ def create_app(store: Store, settings: ApiSettings, *, limiter: LoginLimiter | N
     app.state.limiter = limiter or LoginLimiter(
         settings.login_failures, settings.login_window_seconds
     )
+    app.state.figure_cache = figures.FigureCache()
     for module in ROUTERS:
         app.include_router(module.router)
     _error_handlers(app)

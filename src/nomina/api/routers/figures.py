@@ -1,18 +1,30 @@
 """Figures: internal for analysts and admins; the public variant (disclosure control:
-small counts suppressed) for everyone else, and for anyone who asks `?public=true`."""
+small counts suppressed) for everyone else, and for anyone who asks `?public=true`.
+
+Figures now change only when the register does: they are computed (and protected) once
+per state of the register (`register_state`) and variant, then served from memory. At a
+million records computing every figure takes most of a second and the public variant's
+disclosure control seconds, which fifty clients asking at once turned into a queue.
+`as_of` figures are derived from events each time, as the CLI does.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
+from sqlalchemy import func, select
 
 from nomina.access import Principal, may
 from nomina.api.security import ApiError, route, settings_of, store_of, who
 from nomina.stats import all_figures, compute_figures, get_figure
 from nomina.stats.figures import FigureResult
 from nomina.stats.public import protect_figure
+from nomina.store import Store
+from nomina.store.schema import batches, resolution_runs, timeline_builds
 from nomina.timeline import parse_as_of
 
 router = APIRouter(prefix="/api", tags=["figures"])
@@ -36,14 +48,60 @@ def _as_of(
         raise ApiError(422, str(error).replace("--as-of", "as_of"), field="as_of") from None
 
 
-def _variant(
-    request: Request, principal: Principal, public: bool, results: list[FigureResult]
-) -> tuple[bool, list[dict[str, Any]]]:
-    internal = may(principal, "read_figures") and not public
-    if not internal:
-        k = settings_of(request).public_min_count
+def register_state(store: Store) -> tuple[Any, ...]:
+    """Changes whenever a figure now can: a source lands, a resolution run, a timeline
+    build (index lookups only)."""
+    columns = (batches.c.id, resolution_runs.c.id, timeline_builds.c.id)
+    with store.engine.connect() as connection:
+        query = select(*(select(func.max(column)).scalar_subquery() for column in columns))
+        return tuple(connection.execute(query).one())
+
+
+class FigureCache:
+    """Figures now (their dictionaries) by variant, for one state of the register at a
+    time; one per app (`app.state.figure_cache`). One request computes; those asking
+    meanwhile wait for it rather than compute too."""
+
+    def __init__(self) -> None:
+        self._found: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+        self._computing = threading.Lock()
+
+    def figures(
+        self, store: Store, names: Sequence[str] | None, public: bool, k: int
+    ) -> list[dict[str, Any]]:
+        state = register_state(store)
+        key = (tuple(names or ()), public, k, state)
+        found = self._found.get(key)
+        if found is not None:
+            return found
+        with self._computing:
+            found = self._found.get(key)
+            if found is None:
+                found = _protected(compute_figures(store, names=names), public, k)
+                self._found = {old: v for old, v in self._found.items() if old[3] == state}
+                self._found[key] = found
+        return found
+
+
+def _protected(results: list[FigureResult], public: bool, k: int) -> list[dict[str, Any]]:
+    if public:
         results = [protect_figure(result, k=k) for result in results]
-    return not internal, [result.to_dict() for result in results]
+    return [result.to_dict() for result in results]
+
+
+def _variant(
+    request: Request,
+    principal: Principal,
+    public: bool,
+    as_of: dt.datetime | None,
+    names: Sequence[str] | None = None,
+) -> tuple[bool, list[dict[str, Any]]]:
+    shown_public = public or not may(principal, "read_figures")
+    store, k = store_of(request), settings_of(request).public_min_count
+    if as_of is not None:
+        return shown_public, _protected(compute_figures(store, as_of=as_of, names=names), shown_public, k)  # fmt: skip
+    cache: FigureCache = request.app.state.figure_cache
+    return shown_public, cache.figures(store, names, shown_public, k)
 
 
 PUBLIC = Query(description="The public variant even when you may see the internal one.")
@@ -57,8 +115,7 @@ def figures(
     public: Annotated[bool, PUBLIC] = False,
     principal: Annotated[Principal, Depends(who)],
 ) -> dict[str, Any]:
-    results = compute_figures(store_of(request), as_of=as_of)
-    protected, items = _variant(request, principal, public, results)
+    protected, items = _variant(request, principal, public, as_of)
     return {"public": protected, "items": items}
 
 
@@ -76,6 +133,5 @@ def figure(
     except KeyError:
         known = ", ".join(f.name for f in all_figures())
         raise ApiError(404, f"no figure {name!r}; known: {known}", field="name") from None
-    results = compute_figures(store_of(request), as_of=as_of, names=[name])
-    protected, items = _variant(request, principal, public, results)
+    protected, items = _variant(request, principal, public, as_of, [name])
     return {"public": protected, **items[0]}

@@ -34,7 +34,12 @@ def search(
 ) -> dict[str, Any]:
     """Persons whose records' names agree with `q` (stored cross-script name keys, then
     nomina's name comparison), best first, each with the records that matched.
-    Filters: country, status, certainty, source. Audited."""
+    Filters: country, status, certainty, source. Audited.
+
+    `total_exact` false: a name so common that more records share its keys
+    (`candidates`) than one search scores; the items are the best matches among the
+    best-ranked candidates and `total` counts the persons found there (a lower bound):
+    add a given name or a filter to see them all."""
     try:
         found = search_persons(
             store_of(request), q, **chosen, countries=country_filter(principal, "search_persons"),
@@ -42,4 +47,5 @@ def search(
         )  # fmt: skip
     except ValueError as error:
         raise ApiError(422, str(error), field="q") from None
-    return {"query": q, **page.wrap(found.total, found.persons)}
+    return {"query": q, **page.wrap(found.total, found.persons), "total_exact": found.exact,
+            "candidates": found.candidates}  # fmt: skip

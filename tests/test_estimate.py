@@ -14,6 +14,7 @@ import pytest
 
 from nomina.estimate import (
     TableError,
+    estimate_strata,
     estimate_table,
     independence_estimate,
     lcmcr_estimate,
@@ -21,7 +22,7 @@ from nomina.estimate import (
     read_table,
     table_from_patterns,
 )
-from nomina.estimate.diagnostics import table_warnings
+from nomina.estimate.diagnostics import MIN_OVERLAP, on_two_or_more, table_warnings
 from nomina.estimate.table import parse_table
 
 DATA = Path(__file__).parent / "data" / "estimate"
@@ -199,3 +200,49 @@ def test_estimate_table_warns_on_unstable_selection_and_wide_intervals():
     kosovo = estimate_table(read_table(DATA / "kosovo.csv"), method="loglinear")
     assert any("model selection unstable" in w for w in kosovo["warnings"])
     assert kosovo["estimate"] == kosovo["loglinear"]["estimate"] and "lcmcr" not in kosovo
+
+
+# --- tables the lists barely overlap in -----------------------------------------------
+
+RARE = [[0.12, 0.07, 0.02, 0.02, 0.01, 0.01]]  # six lists that each see few of 100
+
+
+def test_a_table_with_too_little_overlap_is_not_estimable():
+    names, caught = simulate(100, RARE, [1.0], seed=2)
+    table = table_of(names, caught)
+    assert table.observed == 21 and 0 < on_two_or_more(table) < MIN_OVERLAP
+    result = estimate_table(table, method="lcmcr", iterations=3_000, seed=1)
+    # Why the rule: the interval looks informative and misses the 100 by far.
+    assert result["interval"][1] < 100
+    assert result["estimable"] is False and result["on_two_or_more"] == on_two_or_more(table)
+    assert any("read the observed count as a lower bound" in w for w in result["warnings"])
+    kosovo = estimate_table(read_table(DATA / "kosovo.csv"), method="loglinear")
+    assert kosovo["estimable"] is True
+
+
+def test_strata_total_counts_a_thin_stratum_as_observed_and_has_no_upper_bound():
+    names, caught = simulate(2_000, [[0.3, 0.4, 0.35, 0.2, 0.25, 0.3]], [1.0], seed=4)
+    well = table_of(names, caught)
+    thin = table_of(*simulate(100, RARE, [1.0], seed=2))
+    result = estimate_strata({"well": well, "thin": thin}, method="lcmcr", iterations=3_000, seed=1)
+    estimated = result["strata"]["well"]
+    assert estimated["estimable"] and not result["strata"]["thin"]["estimable"]
+    assert result["estimate"] == round(estimated["estimate"] + thin.observed, 1)
+    assert result["interval"] == [round(estimated["interval"][0] + thin.observed, 1), None]
+    part = result["estimable_strata"]
+    assert part["strata"] == ["well"] and part["observed"] == well.observed
+    assert part["interval"] == estimated["interval"]  # one stratum: its own draws
+    assert part["interval"][0] <= 2_000 <= part["interval"][1]
+    assert any(w.startswith("not estimated: thin (21 observed)") for w in result["warnings"])
+
+
+def test_strata_that_all_overlap_enough_keep_a_bounded_total():
+    tables = {
+        name: table_of(*simulate(1_500, [[0.3, 0.4, 0.35, 0.2]], [1.0], seed=seed))
+        for name, seed in (("2024", 5), ("2025", 6))
+    }
+    result = estimate_strata(tables, method="lcmcr", iterations=3_000, seed=1)
+    low, high = result["interval"]
+    assert high is not None and low <= 3_000 <= high
+    assert result["estimable_strata"]["interval"] == result["interval"]
+    assert not any(w.startswith("not estimated") for w in result["warnings"])

@@ -9,6 +9,15 @@ Strata are estimated one by one and added up: the total is the sum of the strata
 estimates. Its LCMCR interval comes from the sum of the strata's posterior draws (the
 chains are independent); its log-linear interval is the sum of the strata's bounds,
 which is wider than an exact interval would be (conservative).
+
+A table with fewer than `MIN_OVERLAP` persons on two or more lists is not *estimable*
+(`estimable: false`, with a warning): its models still run, but nothing in it can tell
+"the lists saw nearly everyone" from "the lists saw few of many", so its estimate
+follows the priors more than the data (see `diagnostics.MIN_OVERLAP`). A stratum that is not estimable (or that
+no model could estimate) enters the total with its observed count, as a lower bound,
+and the total's interval then has no upper bound (`null`): the register cannot bound
+that part. `estimable_strata` then gives the total over the other strata alone, with its
+interval: an estimate of the persons those strata hold, never of the whole.
 """
 
 from __future__ import annotations
@@ -18,7 +27,14 @@ from typing import Any
 
 import numpy as np
 
-from nomina.estimate.diagnostics import interval_warning, selection_warning, table_warnings
+from nomina.estimate.diagnostics import (
+    MIN_OVERLAP,
+    interval_warning,
+    on_two_or_more,
+    overlap_warning,
+    selection_warning,
+    table_warnings,
+)
 from nomina.estimate.lcmcr import lcmcr_estimate
 from nomina.estimate.loglinear import NoModelError, loglinear_estimate
 from nomina.estimate.table import CaptureTable
@@ -66,10 +82,15 @@ def estimate_table(
             "needs at least two overlapping lists"
         )
     warnings = notes + table_warnings(table)
+    if message := overlap_warning(table):
+        warnings.append(message)
+    overlap = on_two_or_more(table)
     out: dict[str, Any] = {
         "estimate": None,
         "interval": None,
         "observed": table.observed,
+        "on_two_or_more": overlap,
+        "estimable": overlap >= MIN_OVERLAP,
         "method": method,
         "warnings": warnings,
         "lists": list(table.lists),
@@ -140,11 +161,13 @@ def estimate_strata(
                 _keep_samples=True,
             )
         except EstimateError as error:
-            strata[name] = {"observed": table.observed, "error": str(error), "warnings": []}
-            warnings.append(
-                f"stratum {name}: {error}; the total leaves out its {table.observed:,} observed"
-            )
-    estimated = {name: s for name, s in strata.items() if s.get("estimate") is not None}
+            strata[name] = {
+                "observed": table.observed,
+                "estimable": False,
+                "error": str(error),
+                "warnings": [],
+            }
+            warnings.append(f"stratum {name}: {error}")
     out: dict[str, Any] = {
         "estimate": None,
         "interval": None,
@@ -154,18 +177,57 @@ def estimate_strata(
         + [f"stratum {name}: {message}" for name, s in strata.items() for message in s["warnings"]],
         "strata": strata,
     }
-    if estimated:
-        out["estimate"] = round(sum(s["estimate"] for s in estimated.values()), 1)
-        if method in ("lcmcr", "both"):
-            draws = np.sum([s["_samples"] for s in estimated.values()], axis=0)
-            low, high = np.quantile(draws, [0.025, 0.975])
-            out["interval"] = [round(float(low), 1), round(float(high), 1)]
-        else:
-            highs = [s["interval"][1] for s in estimated.values()]
-            out["interval"] = [
-                round(sum(s["interval"][0] for s in estimated.values()), 1),
-                None if any(h is None for h in highs) else round(sum(highs), 1),
-            ]
+    out.update(_total(strata, method, out["warnings"]))
     for s in strata.values():
         s.pop("_samples", None)
+    return out
+
+
+def _total(strata: dict[str, dict[str, Any]], method: str, warnings: list[str]) -> dict[str, Any]:
+    """The sum over strata: estimable strata estimated, the others counted as observed."""
+    estimated = {
+        name: s for name, s in strata.items() if s.get("estimate") is not None and s["estimable"]
+    }
+    thin = [name for name, s in strata.items() if name not in estimated and s["observed"]]
+    seen_only = sum(strata[name]["observed"] for name in thin)
+    if thin:
+        warnings.append(
+            f"not estimated: {', '.join(thin)} ({seen_only:,} observed); the total counts them "
+            "as observed and its interval has no upper bound; `estimable_strata` is the "
+            "total over the other strata"
+        )
+    if not estimated:
+        return {
+            "estimate": float(seen_only),
+            "interval": [float(seen_only), None],
+            "estimable_strata": None,
+        }
+    part = _sum_estimates(estimated, method)
+    low, high = part["interval"]
+    return {
+        "estimate": round(part["estimate"] + seen_only, 1),
+        "interval": [
+            round(low + seen_only, 1),
+            None if thin or high is None else round(high, 1),
+        ],
+        "estimable_strata": {"strata": list(estimated), **part},
+    }
+
+
+def _sum_estimates(estimated: dict[str, dict[str, Any]], method: str) -> dict[str, Any]:
+    """Total, interval and observed over strata that each have an estimate."""
+    out: dict[str, Any] = {
+        "observed": sum(s["observed"] for s in estimated.values()),
+        "estimate": round(sum(s["estimate"] for s in estimated.values()), 1),
+    }
+    if method in ("lcmcr", "both"):
+        draws = np.sum([s["_samples"] for s in estimated.values()], axis=0)
+        low, high = np.quantile(draws, [0.025, 0.975])
+        out["interval"] = [round(float(low), 1), round(float(high), 1)]
+    else:
+        highs = [s["interval"][1] for s in estimated.values()]
+        out["interval"] = [
+            round(sum(s["interval"][0] for s in estimated.values()), 1),
+            None if any(h is None for h in highs) else round(sum(highs), 1),
+        ]
     return out

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from nomina import ingest
 from nomina.cli import app
 from nomina.estimate import capture_histories
+from nomina.estimate.histories import quarter
 from nomina.store.schema import person_records, persons, records, resolution_runs
 from tests.conftest import CONTRACTS_ROWS, CONTRACTS_YAML, write_csv
 
@@ -121,6 +122,16 @@ def test_capture_histories_by_country_and_period(register):
     assert {name: t.observed for name, t in by_country.items()} == {"KP": 1, "NP": 3}
     by_period = capture_histories(register, by="period")
     assert {name: t.observed for name, t in by_period.items()} == {"2024": 3, "unknown": 1}
+    # 12.01.2024, 03.2024 (month only) and 15.02.2024: all in the first quarter.
+    by_quarter = capture_histories(register, by="quarter")
+    assert {name: t.observed for name, t in by_quarter.items()} == {"2024-Q1": 3, "unknown": 1}
+
+
+def test_quarter_of_a_contract_date():
+    assert [quarter(d) for d in ("2025-07-01", "2025-09", "2024-12-31", "2024-01")] == [
+        "2025-Q3", "2025-Q3", "2024-Q4", "2024-Q1"
+    ]  # fmt: skip
+    assert quarter("2023") == "2023 (quarter unknown)"
 
 
 def test_capture_histories_reject_unknown_options(register):

@@ -3,10 +3,17 @@
 A list is a source (`--lists source`) or a source kind (`--lists kind`: every contract
 list together, every casualty report together, ...), because many small sources make
 a sparse table. Persons can be restricted to certainty levels and split into strata:
-by country or by period (the year of the person's first contract), both read from the
-person's timeline (nomina.timeline: the country is the citizenship most of its records
-give, as in every figure). A person with no country, or no contract date, is in
-stratum `unknown`.
+by country, by period (the year of the person's first contract) or by quarter (of that
+contract: `2025-Q3`; a contract dated to the year only is `2025 (quarter unknown)`), all
+read from the person's timeline (nomina.timeline: the country is the citizenship most
+of its records give, as in every figure). A person with no country, or no contract
+date, is in stratum `unknown`.
+
+Why quarters: sources record with a lag (weeks for contract lists, months for
+casualty reports and open sources), so persons who enlisted shortly before the lists
+were compiled are missed by every list at once, a dependence no model of one pooled
+table can see; a stratum of its own keeps them from pulling the earlier periods down
+(benchmarks/estimate.py measures it).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from nomina.store.schema import person_records, person_timelines, persons, recor
 from nomina.timeline import ensure_timeline
 
 LIST_KINDS = ("source", "kind")
-STRATA = ("country", "period")
+STRATA = ("country", "period", "quarter")
 CERTAINTY_LEVELS = ("confirmed", "probable", "possible")
 UNKNOWN = "unknown"
 
@@ -93,5 +100,16 @@ def _strata(connection: Connection, chosen_ids: Any, by: str) -> dict[int, str]:
             person_timelines.c.person_id.in_(chosen_ids), column.is_not(None)
         )
     )
+    if by == "country":
+        return dict(found.all())
     # A contract date is an ISO prefix (year, year-month or full): the year is its first four.
-    return {person: value if by == "country" else value[:4] for person, value in found}
+    if by == "period":
+        return {person: value[:4] for person, value in found}
+    return {person: quarter(value) for person, value in found}
+
+
+def quarter(date: str) -> str:
+    """`2025-Q3` for an ISO date prefix with its month; `2025 (quarter unknown)` without."""
+    if len(date) < 7:
+        return f"{date[:4]} (quarter unknown)"
+    return f"{date[:4]}-Q{(int(date[5:7]) - 1) // 3 + 1}"

@@ -26,7 +26,6 @@ EM without labels, m probabilities get a floor, and the model is returned as JSO
 
 from __future__ import annotations
 
-import itertools
 import json
 import logging
 import math
@@ -543,24 +542,54 @@ def train_and_score(
     # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
     db = _database(engine)
     linker = _linker(db, _register(db, features, engine), trained_model, features, engine)
-    chunks = max(1, math.ceil(len(features) / CHUNK_RECORDS))
-    parts = []
-    for left, right in itertools.product(range(1, chunks + 1), repeat=2):
-        if chunks > 1:
-            say(f"score candidate pairs, part {len(parts) + 1} of {chunks * chunks}")
-        predictions = linker.inference.predict_chunk(
-            (left, chunks), (right, chunks), threshold_match_probability=floor, warning_mode="never"
-        )
-        parts.append(_compact(predictions, trained_model, engine))
-        predictions.drop_table_from_database_and_remove_from_cache()
+    parts = [
+        _compact(predictions, trained_model, engine)
+        for predictions in _predictions_in_parts(linker, db, engine, floor, say)
+    ]
     return ScoredPairs.concatenated(parts), json.dumps(trained_model, ensure_ascii=False)
 
 
-# Scoring a large register in parts, each part one slice of the records (by a hash of
-# their ids) against another: the engine then holds one part's candidate pairs with
-# their per-comparison columns at a time, not all of them (at a million records, all of
-# them took 8 GB). Each part runs the blocking joins again over its slices.
-CHUNK_RECORDS = 400_000
+# Scoring a large register in parts: the candidate pairs (two record positions and the
+# rule that proposed them, 24 bytes a pair) are found once, by the blocking joins, and
+# scored PAIRS_PER_PART at a time, so the engine holds one part's pairs with their
+# per-comparison columns at a time, not all of them (at a million records, all of them
+# took 8 GB). On Spark the pairs are scored in one pass: Spark spills to disk itself.
+PAIRS_PER_PART = 4_000_000
+
+
+def _predictions_in_parts(
+    linker: Any, db: Any, engine: str, floor: float, say: Callable[[str], None]
+) -> Iterator[Any]:
+    """Splink's scored pairs (at probability ≥ `floor`), one part's table at a time;
+    each part's table is dropped once the next is asked for."""
+    if engine != "duckdb":
+        predictions = linker.inference.predict(threshold_match_probability=floor)
+        yield predictions
+        predictions.drop_table_from_database_and_remove_from_cache()
+        return
+    blocked = linker.inference.compute_blocked_pairs_for_predict()
+    found = f"SELECT count(*) AS n FROM {blocked.physical_name}"  # noqa: S608 (Splink's table)
+    total = query_arrow(db, found).column("n")[0].as_py()
+    parts = max(1, math.ceil(total / PAIRS_PER_PART))
+    for part in range(parts):
+        if parts > 1:
+            say(f"score candidate pairs, part {part + 1} of {parts}")
+        # A part is the pairs whose left record's position falls in its residue class:
+        # no sort of all the pairs, and the same parts every time.
+        sliced = (
+            f"SELECT * FROM {blocked.physical_name} "  # noqa: S608 (Splink's table)
+            f"WHERE join_key_l % {parts} = {part}"
+        )
+        piece = db.register(query_arrow(db, sliced)) if parts > 1 else blocked
+        linker.table_management.register_blocked_pairs_for_predict(piece)
+        predictions = linker.inference.predict(
+            threshold_match_probability=floor, warning_mode="never"
+        )
+        yield predictions
+        predictions.drop_table_from_database_and_remove_from_cache()
+        if parts > 1:
+            piece.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+    blocked.drop_table_from_database_and_remove_from_cache()
 
 
 def _train_model(features: pa.Table, engine: str, say: Callable[[str], None]) -> dict[str, Any]:

@@ -211,6 +211,30 @@ def test_deeper_pages_score_more_candidates(register, small_window):
     assert not {r["person_id"] for r in first.persons} & {r["person_id"] for r in second.persons}
 
 
+def test_the_next_page_and_the_same_search_again_are_not_scored_again(register, monkeypatch):
+    ranked: list[str] = []
+    real = search._ranked_candidates
+
+    def counting(connection, units, filters, window):
+        ranked.append("ranked")
+        return real(connection, units, filters, window)
+
+    refresh_search_index(register)  # a search right after indexing keeps nothing
+    monkeypatch.setattr(search, "_ranked_candidates", counting)
+    first = search_persons(register, "Kim", limit=4, actor="pager")
+    second = search_persons(register, "Kim", limit=4, offset=4, actor="pager")
+    assert search_persons(register, "Kim", limit=4, actor="pager") == first
+    assert len(ranked) == 1
+    assert not {r["person_id"] for r in first.persons} & {r["person_id"] for r in second.persons}
+    search_persons(register, "Kim", countries={"NP"}, limit=4, actor="pager")
+    assert len(ranked) == 2  # other filters: a search of its own
+    with register.engine.connect() as connection:
+        audited = connection.execute(
+            select(func.count()).select_from(audit_log).where(audit_log.c.actor == "pager")
+        ).scalar()
+    assert audited == 4  # each search audited, scored or not
+
+
 # --- the index and the audit -------------------------------------------------------------
 
 

@@ -28,6 +28,12 @@ and scoring them all took seconds: its page then holds the best matches among th
 best-ranked candidates, and `SearchPage.exact` is False: `total` counts the persons found
 among those scored, a lower bound (`candidates` says how many records shared the keys).
 
+The scored candidates of the last `RECENT_SEARCHES` searches are kept in memory, by
+query, filters and a marker of the register's state (`_register_marker`: the largest id
+of each table whose change can change an answer): the next page of a search, or a
+common name asked again, is then a slice of what was scored. Every search is still
+audited.
+
 Filters narrow the persons: country (the citizenship most of its records give, from the
 timeline), status, certainty, a source that holds one of its records, and `countries`
 (the liaison scope: a record of one of these citizenships). Reading names is reading
@@ -36,12 +42,16 @@ personal data: every search is audited.
 
 from __future__ import annotations
 
+import itertools
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, Select, case, func, literal, select, union_all
+from sqlalchemy import Connection, Engine, Select, case, func, literal, select, union_all
 
 from nomina.names import compare_names, name_parts, parse_name, unit_consonants, unit_keys
 from nomina.resolve.features import NAME_KEYS_VERSION
@@ -61,14 +71,18 @@ from nomina.store.schema import (
     search_keys,
     search_records,
     sources,
+    timeline_builds,
 )
 
 DEFAULT_MIN_SCORE = 0.6
 PERSON_COLUMNS = ("person_id", "name", "certainty", "status", "country", "records", "score")
 # Candidate records scored for one page: at least SCORED_RECORDS, and SCORED_PER_RESULT
 # per person up to the end of the page asked for. Scoring costs about 30 µs a record.
-SCORED_RECORDS = 500
+SCORED_RECORDS = 200
 SCORED_PER_RESULT = 4
+# Without filters, the index alone first narrows a common name's candidates to this many
+# times the records scored, before their names and persons are read.
+PRESELECTED = 4
 
 
 @dataclass
@@ -92,15 +106,27 @@ def _record_search_keys(stored: str) -> set[str]:
     return found
 
 
-# store URL → the index marker when the index was last found complete (this process).
-_complete_at: dict[str, tuple[Any, ...]] = {}
+# Each engine (one store opened in this process) → a number never given to another, so
+# that a register dropped and made again at the same URL shares nothing remembered here.
+_engine_numbers: weakref.WeakKeyDictionary[Engine, int] = weakref.WeakKeyDictionary()
+_engines_numbered = itertools.count(1)
+# engine number → the register's marker when the index was last found complete.
+_complete_at: dict[int, tuple[Any, ...]] = {}
 
 
-def _index_marker(connection: Connection) -> tuple[Any, ...]:
-    """Changes whenever keys or records can have come (or gone): index lookups only,
-    where the counts that prove the index complete read every row of two tables."""
+def _engine_number(store: Store) -> int:
+    number = _engine_numbers.get(store.engine)
+    if number is None:
+        number = _engine_numbers.setdefault(store.engine, next(_engines_numbered))
+    return number
+
+
+def _register_marker(connection: Connection) -> tuple[Any, ...]:
+    """Changes whenever keys, records, persons or their timelines can have changed: index
+    lookups only, where the counts that prove the index complete read every row of two
+    tables."""
     columns = (record_keys.c.record_id, search_records.c.record_id, resolution_runs.c.id,
-               batches.c.id)  # fmt: skip
+               batches.c.id, timeline_builds.c.id)  # fmt: skip
     query = select(*(select(func.max(column)).scalar_subquery() for column in columns))
     return tuple(connection.execute(query).one())
 
@@ -108,17 +134,23 @@ def _index_marker(connection: Connection) -> tuple[Any, ...]:
 def refresh_search_index(store: Store) -> int:
     """Index the name keys of records not yet indexed (or indexed from keys of older name
     rules); returns how many records were (re)indexed."""
+    return _refresh(store)[0]
+
+
+def _refresh(store: Store) -> tuple[int, tuple[Any, ...] | None]:
+    """(records reindexed, the marker the index is complete at; None after a reindex)."""
+    engine = _engine_number(store)
     with store.engine.connect() as connection:
-        marker = _index_marker(connection)
-        if _complete_at.get(store.url) == marker:
-            return 0
+        marker = _register_marker(connection)
+        if _complete_at.get(engine) == marker:
+            return 0, marker
         complete = _index_complete(connection)
     if complete:
-        _complete_at[store.url] = marker
-        return 0
+        _complete_at[engine] = marker
+        return 0, marker
     done = _reindex(store)
-    _complete_at.pop(store.url, None)  # the next search checks the counts once more
-    return done
+    _complete_at.pop(engine, None)  # the next search checks the counts once more
+    return done, None
 
 
 def _index_complete(connection: Connection) -> bool:
@@ -197,6 +229,23 @@ def _written_sql() -> Any:
     return func.coalesce(record_fields.c.full_name, func.trim(joined))
 
 
+def _key_hits(units: list[frozenset[str]]) -> Any:
+    """Candidate records from the index alone: units met (at least two, or all when
+    fewer) and how many of them by a full key."""
+    per_unit = [_unit_hits(keys) for keys in units]
+    if len(per_unit) == 1:  # one unit: its hits are the candidates, no second grouping
+        only = per_unit[0].subquery()
+        return select(only.c.record_id, literal(1).label("units"), only.c.strong).subquery()
+    unit_rows = union_all(*per_unit).subquery()
+    return (
+        select(unit_rows.c.record_id, func.count().label("units"),
+               func.sum(unit_rows.c.strong).label("strong"))
+        .group_by(unit_rows.c.record_id)
+        .having(func.count() >= min(len(units), 2))
+        .subquery()
+    )  # fmt: skip
+
+
 def _ranked_candidates(
     connection: Connection,
     units: list[frozenset[str]],
@@ -204,21 +253,26 @@ def _ranked_candidates(
     window: int,
 ) -> tuple[list[int], int]:
     """The `window` best-ranked candidate records (see the module doc) and how many
-    candidates there are in all, in one query."""
-    per_unit = [_unit_hits(keys) for keys in units]
-    unit_rows = (union_all(*per_unit) if len(per_unit) > 1 else per_unit[0]).subquery()
-    hits = (
-        select(unit_rows.c.record_id, func.count().label("units"),
-               func.sum(unit_rows.c.strong).label("strong"))
-        .group_by(unit_rows.c.record_id)
-        .having(func.count() >= min(len(units), 2))
-        .subquery()
-    )  # fmt: skip
+    candidates there are in all, in one query. Without filters the index alone first
+    keeps the PRESELECTED * `window` best by keys (reading every candidate's name and
+    person cost a tenth of a second for the commonest names at a million records);
+    with filters every candidate is read, so that none passing them is lost."""
+    hits = _key_hits(units)
+    if any(value is not None for value in filters.values()):
+        count: Any = func.count().over()
+    else:
+        hits = (
+            select(hits, func.count().over().label("candidates"))
+            .order_by(hits.c.units.desc(), hits.c.strong.desc(), hits.c.record_id)
+            .limit(PRESELECTED * window)
+            .subquery()
+        )
+        count = hits.c.candidates
     written = _written_sql()
     # Words in the written name (spaces and hyphens part them), against the query's units.
     words = func.length(written) - func.length(func.replace(func.replace(written, " ", ""), "-", "")) + 1  # fmt: skip
     query = (
-        select(hits.c.record_id, func.count().over().label("candidates"))
+        select(hits.c.record_id, count.label("candidates"))
         .select_from(
             hits.join(person_records, person_records.c.record_id == hits.c.record_id)
             .join(persons, persons.c.id == person_records.c.person_id)
@@ -338,10 +392,13 @@ def search_persons(
         units = query_units(text)
         if not units:
             raise ValueError(f"q: no name to search for in {query!r}")
-        refresh_search_index(store)
+        marker = _refresh(store)[1]
     with store.engine.connect() as connection:
         if text:
-            page = _by_name(connection, text, units, filters, min_score, limit, offset)
+            window = max(SCORED_RECORDS, SCORED_PER_RESULT * (offset + limit))
+            key = _recent_key(store, marker, text, filters, min_score, window)
+            scored = _scored(connection, key, text, units, filters, min_score, window)
+            page = _page(scored, limit, offset)
         else:
             page = _by_facts(connection, filters, limit, offset)
     detail = {
@@ -368,16 +425,57 @@ def _claim_write_lock(connection: Connection) -> None:
         connection.exec_driver_sql("UPDATE audit_log SET id = id WHERE 0")
 
 
-def _by_name(
+@dataclass(frozen=True)
+class _Scored:
+    """One search's scored candidates: persons best first, with their facts."""
+
+    order: list[int]
+    best: dict[int, tuple[float, dict[str, Any]]]
+    matched: dict[int, list[dict[str, Any]]]
+    facts: dict[int, dict[str, Any]]
+    exact: bool
+    candidates: int
+
+
+# The scored candidates of recent searches (this process), by query, filters and the
+# register's marker: the next page of a search, or a common name asked again, costs no
+# ranking and no scoring.
+RECENT_SEARCHES = 256
+_recent: OrderedDict[tuple[Any, ...], _Scored] = OrderedDict()
+_recent_lock = threading.Lock()
+
+
+def _recent_key(
+    store: Store,
+    marker: tuple[Any, ...] | None,
+    text: str,
+    filters: dict[str, Any],
+    min_score: float,
+    window: int,
+) -> tuple[Any, ...] | None:
+    if marker is None:  # just reindexed: nothing to compare a later state with
+        return None
+    chosen = tuple(
+        (name, tuple(sorted(value)) if name == "countries" and value is not None else value)
+        for name, value in sorted(filters.items())
+    )
+    return (_engine_number(store), marker, text, chosen, min_score, window)
+
+
+def _scored(
     connection: Connection,
+    key: tuple[Any, ...] | None,
     text: str,
     units: list[frozenset[str]],
     filters: dict[str, Any],
     min_score: float,
-    limit: int,
-    offset: int,
-) -> SearchPage:
-    window = max(SCORED_RECORDS, SCORED_PER_RESULT * (offset + limit))
+    window: int,
+) -> _Scored:
+    with _recent_lock:
+        found = _recent.get(key) if key is not None else None
+        if found is not None:
+            _recent.move_to_end(key)
+            return found
     ranked, candidates = _ranked_candidates(connection, units, filters, window)
     best, matched = _score_records(text, _names_of(connection, ranked), min_score)
     facts: dict[int, dict[str, Any]] = {}
@@ -385,19 +483,29 @@ def _by_name(
         query = _person_filter(_persons_query().where(persons.c.id.in_(chunk)), **filters)
         facts.update({row["person_id"]: dict(row) for row in connection.execute(query).mappings()})
     order = sorted(facts, key=lambda person_id: (-best[person_id][0], person_id))
+    found = _Scored(order, best, matched, facts, candidates <= window, candidates)
+    if key is not None:
+        with _recent_lock:
+            _recent[key] = found
+            while len(_recent) > RECENT_SEARCHES:
+                _recent.popitem(last=False)
+    return found
+
+
+def _page(scored: _Scored, limit: int, offset: int) -> SearchPage:
     rows = []
-    for person_id in order[offset : offset + limit]:
-        score, fields = best[person_id]
+    for person_id in scored.order[offset : offset + limit]:
+        score, fields = scored.best[person_id]
         rows.append(
             {
-                **facts[person_id],
+                **scored.facts[person_id],
                 "name": _written(fields),
                 "score": round(score, 4),
-                "matched_records": sorted(matched[person_id], key=lambda r: -r["score"]),
+                "matched_records": sorted(scored.matched[person_id], key=lambda r: -r["score"]),
             }
         )
-    exact = candidates <= len(ranked)
-    return SearchPage(total=len(order), persons=rows, exact=exact, candidates=candidates)
+    return SearchPage(total=len(scored.order), persons=rows, exact=scored.exact,
+                      candidates=scored.candidates)  # fmt: skip
 
 
 Best = dict[int, tuple[float, dict[str, Any]]]

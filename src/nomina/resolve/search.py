@@ -13,20 +13,24 @@ when nothing changed), so a search intersects keys in SQL:
    when it has fewer than two), belong to a current person, and pass the filters; SQL
    counts them and ranks them by how well their keys alone promise to agree: more of
    the query's units met, more of them by a full key (not a consonant key only), a
-   written name with as many words as the query has units (the name as asked, with
-   nothing more or less: "Kim" before "Kim Chol", "Kim Jong Un" before "Kim Jong Un
-   Su"), then record id;
+   written name with as many words as the query has units (the name as asked: "Kim"
+   first for "Kim"), then, as `compare_names` scores, more words for a one-unit query
+   ("Kim Jong Un" 0.79 before "Kim Chol" 0.77) and fewer for a longer one, then record
+   id (without filters the index alone first keeps the `PRESELECTED` candidates meeting
+   most units, by record id, before names are read);
 3. the best-ranked candidates, at most `SCORED_RECORDS` (or `SCORED_PER_RESULT` per
    result up to the page asked for, if more), are scored with `compare_names` against
    their record's name; a person scores its best record, and persons scoring
    `min_score` or more are returned, best first.
 
-Every candidate is scored when there are no more than that (any name but the commonest:
-the result is then exactly what scoring every candidate gives). A common name alone
-("Kim", "Ali", "Thapa") can have tens of thousands of candidates at a million records,
-and scoring them all took seconds: its page then holds the best matches among the
-best-ranked candidates, and `SearchPage.exact` is False: `total` counts the persons found
-among those scored, a lower bound (`candidates` says how many records shared the keys).
+Every candidate is scored when there are no more than that: the result is then exactly
+what scoring every candidate gives. A common name alone ("Kim", "Ali", "Thapa") can have
+tens of thousands of candidates at a million records, and scoring them all took seconds;
+beyond the cap the page holds the best matches among the best-ranked candidates, and
+`SearchPage.exact` is False: `total` counts the persons found among those scored, a
+lower bound (`candidates` says how many records shared the keys). The ranking follows
+the score closely but not exactly (docs/benchmarks.md measures how often the first page
+is the one scoring everything gives).
 
 The scored candidates of the last `RECENT_SEARCHES` searches are kept in memory, by
 query, filters and a marker of the register's state (`_register_marker`: the largest id
@@ -80,9 +84,9 @@ PERSON_COLUMNS = ("person_id", "name", "certainty", "status", "country", "record
 # per person up to the end of the page asked for. Scoring costs about 30 µs a record.
 SCORED_RECORDS = 200
 SCORED_PER_RESULT = 4
-# Without filters, the index alone first narrows a common name's candidates to this many
-# times the records scored, before their names and persons are read.
-PRESELECTED = 4
+# Without filters, the index alone first narrows the commonest names' candidates to this
+# many (or twice the records scored, if more), before their names and persons are read.
+PRESELECTED = 1_000
 
 
 @dataclass
@@ -254,9 +258,9 @@ def _ranked_candidates(
 ) -> tuple[list[int], int]:
     """The `window` best-ranked candidate records (see the module doc) and how many
     candidates there are in all, in one query. Without filters the index alone first
-    keeps the PRESELECTED * `window` best by keys (reading every candidate's name and
-    person cost a tenth of a second for the commonest names at a million records);
-    with filters every candidate is read, so that none passing them is lost."""
+    keeps the PRESELECTED best by keys (reading every candidate's name and person cost a
+    tenth of a second for the commonest names at a million records); with filters every
+    candidate is read, so that none passing them is lost."""
     hits = _key_hits(units)
     if any(value is not None for value in filters.values()):
         count: Any = func.count().over()
@@ -264,7 +268,7 @@ def _ranked_candidates(
         hits = (
             select(hits, func.count().over().label("candidates"))
             .order_by(hits.c.units.desc(), hits.c.strong.desc(), hits.c.record_id)
-            .limit(PRESELECTED * window)
+            .limit(max(PRESELECTED, 2 * window))
             .subquery()
         )
         count = hits.c.candidates
@@ -281,8 +285,13 @@ def _ranked_candidates(
         )
         .where(persons.c.retired == 0)
     )
+    # The name as asked first; then, as nomina's score (a weighted geometric mean) has
+    # it, for a one-unit query more other units (they dilute the cost of the missing
+    # given name: Kim ~ "Kim Jong Un" 0.79, ~ "Kim Chol" 0.77), else fewer.
+    as_asked = case((words == len(units), 0), else_=1)
+    others = words.desc() if len(units) == 1 else words.asc()
     query = _person_filter(query, **filters).order_by(
-        hits.c.units.desc(), hits.c.strong.desc(), func.abs(words - len(units)), hits.c.record_id
+        hits.c.units.desc(), hits.c.strong.desc(), as_asked, others, hits.c.record_id
     )
     rows = connection.execute(query.limit(window)).all()
     return [row.record_id for row in rows], (rows[0].candidates if rows else 0)

@@ -208,13 +208,17 @@ def search_queries(url: str, seed: int) -> list[str]:
     from nomina.store import open_store
     from nomina.store.schema import record_fields
 
+    chosen = random.Random(seed)
     store = open_store(url)
-    query = (
-        select(record_fields.c.full_name, record_fields.c.given_name,
-               record_fields.c.family_name, record_fields.c.citizenship)
-        .order_by(func.random()).limit(QUERY_SAMPLE)
-    )  # fmt: skip
     with store.engine.connect() as connection:
+        last = connection.execute(select(func.max(record_fields.c.record_id))).scalar() or 0
+        picked = sorted({chosen.randint(1, last) for _ in range(QUERY_SAMPLE)})
+        query = (
+            select(record_fields.c.full_name, record_fields.c.given_name,
+                   record_fields.c.family_name, record_fields.c.citizenship)
+            .where(record_fields.c.record_id.in_(picked))
+            .order_by(record_fields.c.record_id)
+        )  # fmt: skip
         rows = connection.execute(query).all()
     store.engine.dispose()
     full: list[str] = []
@@ -230,8 +234,10 @@ def search_queries(url: str, seed: int) -> list[str]:
         for script in sorted({script for script, _ in family})
         for (_, unit), _ in Counter({k: v for k, v in family.items() if k[0] == script}).most_common(5)
     ]  # fmt: skip
-    chosen = random.Random(seed)
-    queries = full[:1_000] + [unit for _, unit in list(family)[:500]] + common * 10
+    units = [unit for _, unit in family]
+    chosen.shuffle(full)
+    chosen.shuffle(units)
+    queries = full[:1_000] + units[:500] + common * 10
     chosen.shuffle(queries)
     return [query for query in queries if query_units(query)]  # a name to search for
 

@@ -147,3 +147,17 @@ def test_a_unit_is_compared_by_its_number():
     assert unit("в/ч 15426") == unit("military unit 15426") == unit("V/Ch-15426") == "15426"
     assert unit("в/ч 15426") != unit("в/ч 15427")
     assert unit("Пятая бригада") == unit("пятая  бригада") and unit(None) is None
+
+
+def test_name_pairs_too_common_to_block_on_are_left_out():
+    import pyarrow as pa
+
+    from nomina.resolve.linkage import capped_name_pairs
+
+    features = pa.table(
+        {"unique_id": [1, 2, 3, 4], "name_pairs": [["a", "b"], ["a"], None, ["a", "c"]]}
+    )
+    capped = capped_name_pairs(features, cap=2).column("name_pairs").to_pylist()
+    assert capped == [["b"], None, None, ["c"]]  # "a" is held by three records
+    kept = capped_name_pairs(features, cap=3)
+    assert kept.column("name_pairs").to_pylist() == features.column("name_pairs").to_pylist()

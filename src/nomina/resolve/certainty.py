@@ -22,7 +22,7 @@ _DATE_LENGTH = {"year": 4, "month": 7, "day": 10}
 DEFAULT_POLICY = Path(__file__).with_name("certainty.yaml")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per record of the register, a million at once
 class RecordEvidence:
     """What one record of a person says, as far as certainty is concerned."""
 

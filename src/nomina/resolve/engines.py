@@ -117,9 +117,13 @@ def database(engine: str, *, duckdb_similarity: bool = True) -> Any:
         import duckdb
         from splink import DuckDBAPI
 
-        connection = duckdb.connect()
+        spill = tempfile.mkdtemp(prefix="nomina-duckdb-")
+        connection = duckdb.connect(
+            config={"memory_limit": duckdb_memory_limit(), "temp_directory": spill}
+        )
         api = DuckDBAPI(connection)
         _duckdb_connections[api] = connection
+        weakref.finalize(api, shutil.rmtree, spill, True)
         return api
     if engine == "spark":
         session = spark_session()
@@ -132,6 +136,15 @@ def database(engine: str, *, duckdb_similarity: bool = True) -> Any:
             _register_duckdb_similarity(session)
         return api
     raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+
+
+def duckdb_memory_limit() -> str:
+    """How much memory DuckDB may hold before it spills to its temp folder: the
+    `NOMINA_DUCKDB_MEMORY` setting, or 2GB. An in-memory DuckDB spills only where it
+    has a folder to spill to (each connection gets one, removed with it); without a
+    limit it holds up to 80 % of the machine (at a million records the blocking joins
+    took 5.6 GB)."""
+    return os.environ.get("NOMINA_DUCKDB_MEMORY", "2GB")
 
 
 # The DuckDB connection behind each API this module made (Splink keeps it private).

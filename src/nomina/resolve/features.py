@@ -19,7 +19,7 @@ from typing import Any
 
 import orjson
 import pyarrow as pa
-from sqlalchemy import select
+from sqlalchemy import exists, func, select
 
 from nomina.names import (
     name_parts,
@@ -266,41 +266,38 @@ def load_features(store: Store, *, progress: Callable[[str], None] | None = None
     """Linkage features of every record in the store, as an Arrow table built a chunk of
     records at a time from the stored name keys (records without keys are normalised now
     and their keys stored): a million records without a Python object per record alive
-    at once."""
+    at once, read as a stream."""
     say = progress or (lambda _step: None)
+    keys = record_keys.c.name_keys
+    current = (record_keys.c.record_id == records.c.id) & (
+        record_keys.c.version == NAME_KEYS_VERSION
+    )
     query = (
         select(
             records.c.id,
             records.c.source_id,
             *(record_fields.c[name] for name in _NAME_INPUTS + _OTHER_INPUTS),
+            keys,
         )
         .join(record_fields, record_fields.c.record_id == records.c.id)
+        .outerjoin(record_keys, current)
         .order_by(records.c.id)
     )
+    columns = ("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS)
     with store.engine.connect() as connection:
-        stored = dict(
-            connection.execute(
-                select(record_keys.c.record_id, record_keys.c.name_keys).where(
-                    record_keys.c.version == NAME_KEYS_VERSION
-                )
-            ).all()
-        )
-        rows = connection.execute(query).all()
-    missing = sum(1 for row in rows if row[0] not in stored)
-    if missing:
-        say(f"normalise names of {missing:,} records")
-    batches = []
-    with _name_workers(missing) as normalise:
-        for start in range(0, len(rows), _BATCH):
-            chunk = [
-                dict(
-                    zip(("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS), row, strict=True)
-                )
-                for row in rows[start : start + _BATCH]
-            ]
-            names = _chunk_name_keys(store, chunk, stored, normalise)
-            batches.append(_batch(chunk, names))
-    del rows, stored
+        missing = connection.execute(
+            select(func.count()).select_from(records).where(~exists().where(current))
+        ).scalar_one()
+        if missing:
+            say(f"normalise names of {missing:,} records")
+        batches = []
+        stream = connection.execution_options(stream_results=True, yield_per=_BATCH)
+        with _name_workers(missing) as normalise:
+            for rows in stream.execute(query).partitions():
+                chunk = [dict(zip(columns, row[:-1], strict=True)) for row in rows]
+                stored = {row[0]: row[-1] for row in rows if row[-1] is not None}
+                names = _chunk_name_keys(store, chunk, stored, normalise)
+                batches.append(_batch(chunk, names))
     return pa.Table.from_batches(batches, schema=FEATURE_SCHEMA)
 
 

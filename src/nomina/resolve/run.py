@@ -453,24 +453,26 @@ def _write(
     return run_id
 
 
+# Pairs go to the store this many at a time: at a million records the rows of all the
+# pairs as Python tuples (explanations as strings) would take gigabytes at once.
+PAIRS_PER_INSERT = 100_000
+
+
 def _write_pairs(connection: Connection, run_id: int, scored: ScoredPairs) -> None:
-    bulk_insert(
-        connection,
-        pairs,
-        ("run_id", "left_record_id", "right_record_id", "match_weight", "match_probability",
-         "contributions"),
-        list(
-            zip(
-                itertools.repeat(run_id),
-                scored.left.tolist(),
-                scored.right.tolist(),
-                scored.weight.tolist(),
-                scored.probability.tolist(),
-                scored.contributions.to_pylist(),
-                strict=False,
-            )
-        ),
-    )  # fmt: skip
+    columns = ("run_id", "left_record_id", "right_record_id", "match_weight",
+               "match_probability", "contributions")  # fmt: skip
+    for start in range(0, len(scored), PAIRS_PER_INSERT):
+        part = slice(start, start + PAIRS_PER_INSERT)
+        rows = zip(
+            itertools.repeat(run_id),
+            scored.left[part].tolist(),
+            scored.right[part].tolist(),
+            scored.weight[part].tolist(),
+            scored.probability[part].tolist(),
+            scored.contributions[part].to_pylist(),
+            strict=False,
+        )
+        bulk_insert(connection, pairs, columns, list(rows))
 
 
 def _write_persons(

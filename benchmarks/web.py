@@ -39,9 +39,15 @@ exact); an error is a transport failure or any status other than 200.
 Cases `sqlite`, `postgresql`. Metrics (milliseconds unless named): `p50_ms`, `p99_ms`,
 `requests_per_second`, `errors`, `requests` over all requests of the side; for the
 nomina side also per endpoint group `search_*` and `figures_*` (same five metrics), and
-`search_approximate` (share of searches whose total was a lower bound: a common name
-with more candidates than one search scores), `records`, `persons`. The last stdout line
-is one JSON object: {case: {"nomina": {...}, "baseline": {...}}}.
+`search_approximate` (share of searches whose total was a lower bound: a name with more
+candidates than one search scores), `records`, `persons`; both sides `load_average`
+(the machine's one-minute load at the end of the phase: this benchmark's own processes
+and anyone else's). With `--check-pages N`, after
+the load, N distinct queries are searched in-process as served and with every candidate
+scored: `search_checked_approximate` (share capped), `search_first_page_same` (share
+whose first page, persons and scores, is the same) and `search_top_score_same` (share
+whose best score is the same). The last stdout line is one JSON object: {case:
+{"nomina": {...}, "baseline": {...}}}.
 """
 
 from __future__ import annotations
@@ -151,15 +157,16 @@ class Registers:
             url = fresh_url(backend, self.workdir, "web")
             self.temporary.append(url)
             self._build(url)
+            _analyze(url)
             return url
         url = _cached_url(backend, self.cache, self.records, self.seed)
         marker = self.cache / f"web-{self.records}-{self.seed}.{backend}.ready"
         if marker.exists() and _reachable(url):
             say(f"{backend}: cached register {marker.read_text().strip()}")
-            return url
-        _create_database(url)
-        facts = self._build(url)
-        marker.write_text(json.dumps(facts) + "\n")
+        else:
+            _create_database(url)
+            marker.write_text(json.dumps(self._build(url)) + "\n")
+        _analyze(url)
         return url
 
     def _build(self, url: str) -> dict[str, Any]:
@@ -174,6 +181,20 @@ class Registers:
     def close(self) -> None:
         for url in self.temporary:
             drop_url(url)
+
+
+def _analyze(url: str) -> None:
+    """PostgreSQL: VACUUM ANALYZE, as autovacuum would after a bulk load (it is off on
+    the benchmark machine's server): the planner's statistics, and the visibility map
+    that lets a name's keys be read from the index alone."""
+    if url.startswith("sqlite"):
+        return
+    from sqlalchemy import create_engine
+
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+    engine.dispose()
 
 
 def _reachable(url: str) -> bool:
@@ -253,6 +274,45 @@ def analyst_token(url: str) -> str:
     token, _ = create_token(store, name, ["read:persons", "read:figures"], actor="benchmark")
     store.engine.dispose()
     return token
+
+
+def check_pages(url: str, queries: list[str], count: int) -> dict[str, Any]:
+    """How often a search's first page (20) is the one scoring every candidate gives: the
+    first `count` distinct queries, searched as served and again with the caps lifted
+    (every candidate ranked and scored: seconds for the commonest names)."""
+    from nomina.resolve import search
+    from nomina.store import open_store
+
+    store = open_store(url)
+    capped = (search.SCORED_RECORDS, search.PRESELECTED)
+    found = Counter()
+    try:
+        for query in list(dict.fromkeys(queries))[:count]:
+            pages = []
+            for limits in (capped, (10**9, 10**9)):
+                search.SCORED_RECORDS, search.PRESELECTED = limits
+                search._recent.clear()  # noqa: SLF001 - each side scores afresh
+                pages.append(search_persons_page(store, query))
+            (served, exact), (everything, _) = pages
+            found["queries"] += 1
+            found["approximate"] += not exact
+            found["same"] += served == everything
+            found["same_top"] += [s for _, s in served[:1]] == [s for _, s in everything[:1]]
+    finally:
+        search.SCORED_RECORDS, search.PRESELECTED = capped
+        store.engine.dispose()
+    n = max(found["queries"], 1)
+    return {"search_checked": found["queries"],
+            "search_checked_approximate": round(found["approximate"] / n, 3),
+            "search_first_page_same": round(found["same"] / n, 3),
+            "search_top_score_same": round(found["same_top"] / n, 3)}  # fmt: skip
+
+
+def search_persons_page(store: Any, query: str) -> tuple[list[tuple[int, float]], bool]:
+    from nomina.resolve.search import search_persons
+
+    page = search_persons(store, query, limit=20, actor="benchmark")
+    return [(row["person_id"], row["score"]) for row in page.persons], page.exact
 
 
 # --- the server ----------------------------------------------------------------------
@@ -415,9 +475,11 @@ def measure(base: str, token: str, queries: list[str], options: Any) -> dict[str
     say(f"warm-up {warm_up(base, token, queries):.1f} s")
     raw = load(base, token, queries, {"search": 0, "figures": 0, "me": 1}, options)
     baseline = summarise(raw["times"]["me"], sum(raw["failures"].values()), raw["seconds"])
+    baseline["load_average"] = round(os.getloadavg()[0], 2)  # others' work on the machine
     raw = load(base, token, queries, {"search": 3, "figures": 2, "me": 0}, options)
     every = raw["times"].get("search", []) + raw["times"].get("figures", [])
     nomina = summarise(every, sum(raw["failures"].values()), raw["seconds"])
+    nomina["load_average"] = round(os.getloadavg()[0], 2)
     for group in ("search", "figures"):
         nomina |= summarise(raw["times"].get(group, []), raw["failures"].get(group, 0),
                             raw["seconds"], prefix=f"{group}_")  # fmt: skip
@@ -436,6 +498,8 @@ def run_case(backend: str, registers: Registers, options: Any, workdir: Path) ->
     with serving(url, workdir / f"serve-{backend}.log") as base:
         result = measure(base, token, queries, options)
     result["nomina"] |= facts
+    if options.check_pages:
+        result["nomina"] |= check_pages(url, queries, options.check_pages)
     say(f"{backend}: {json.dumps(result)}")
     return result
 
@@ -466,6 +530,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0, help="each measured phase")
     parser.add_argument("--wait", type=float, default=0.5, help="mean think time, seconds")
+    parser.add_argument(
+        "--check-pages",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also compare N searches' first pages with scoring everything",
+    )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--no-cache", action="store_true", help="fresh registers, dropped after")
     parser.add_argument("--json", action="store_true", help="end with one JSON line")

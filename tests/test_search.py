@@ -246,6 +246,20 @@ def test_records_resolved_after_a_search_are_found_by_the_next(register, tmp_pat
     assert refresh_search_index(register) == 0  # nothing left to index
 
 
+def test_a_large_reindex_refreshes_postgresql_statistics(store, tmp_path, monkeypatch):
+    if store.backend != "postgresql":
+        pytest.skip("SQLite plans these lookups well without statistics")
+    monkeypatch.setattr(search, "ANALYZE_FROM", 3)  # "large": three records, here
+    ingest_names(store, tmp_path, "names", ROWS)
+    one_person_per_record(store)
+    assert refresh_search_index(store) == len(ROWS) - 1
+    with store.engine.connect() as connection:
+        analysed = connection.exec_driver_sql(
+            "SELECT last_analyze FROM pg_stat_user_tables WHERE relname = 'search_keys'"
+        ).scalar()
+    assert analysed is not None
+
+
 def test_concurrent_searches_all_succeed_and_keep_the_audit_chain(register):
     """Each search appends to the hash-chained audit log; on SQLite a transaction that
     read before writing failed at once ("database is locked") when another search had

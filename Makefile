@@ -37,4 +37,4 @@ test: lint java chromium
 	$(VENV)/bin/pytest -q
 
 clean:
-	rm -rf $(VENV) nomina.db nomina.db-wal nomina.db-shm demo-world
+	rm -rf $(VENV) nomina.db nomina.db-wal nomina.db-shm nomina.db.features-v*.parquet demo-world

@@ -12,13 +12,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import re
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import exists, func, select
 
 from nomina.names import (
@@ -29,6 +30,7 @@ from nomina.names import (
     unit_keys,
     unit_skeletons,
 )
+from nomina.resolve import feature_cache
 from nomina.resolve.cluster import SLIP_MIN_LENGTH
 from nomina.store import Store
 from nomina.store.dialect import bulk_insert, in_chunks
@@ -263,12 +265,41 @@ _OTHER_INPUTS = (
 
 
 def load_features(store: Store, *, progress: Callable[[str], None] | None = None) -> pa.Table:
-    """Linkage features of every record in the store, as an Arrow table built a chunk of
-    records at a time from the stored name keys (records without keys are normalised now
-    and their keys stored): a million records without a Python object per record alive
-    at once, read as a stream."""
+    """Linkage features of every record in the store, as an Arrow table in record order.
+
+    Features already built are read from the store's cache (`feature_cache`); the rest
+    are built from the stored name keys a chunk of records at a time (records without
+    keys are normalised now and their keys stored), then the cache is written again.
+    """
     say = progress or (lambda _step: None)
-    keys = record_keys.c.name_keys
+    path = feature_cache.cache_path(store, NAME_KEYS_VERSION)
+    with store.engine.connect() as connection:
+        landed = feature_cache.landed_batches(connection)
+        stored_ids = pa.array(
+            connection.execute(select(records.c.id).order_by(records.c.id)).scalars().all(),
+            pa.int64(),
+        )
+    cached = feature_cache.read_cached(path, FEATURE_SCHEMA, landed)
+    if cached is None:
+        table = _build_features(store, None, say)
+        feature_cache.write_cached(path, table, landed)
+        return table
+    kept = feature_cache.rows_still_stored(cached, stored_ids)
+    known = pc.is_in(stored_ids, value_set=kept.column("unique_id"))
+    todo = stored_ids.filter(pc.invert(known)).to_pylist()
+    if not todo and len(kept) == len(cached):
+        return kept
+    built = _build_features(store, todo, say)
+    table = pa.concat_tables([kept, built]).sort_by("unique_id").combine_chunks()
+    feature_cache.write_cached(path, table, landed)
+    return table
+
+
+def _build_features(
+    store: Store, record_ids: list[int] | None, say: Callable[[str], None]
+) -> pa.Table:
+    """Features of `record_ids` (None: every record), built a chunk of records at a time:
+    a million records without a Python object per record alive at once."""
     current = (record_keys.c.record_id == records.c.id) & (
         record_keys.c.version == NAME_KEYS_VERSION
     )
@@ -277,28 +308,44 @@ def load_features(store: Store, *, progress: Callable[[str], None] | None = None
             records.c.id,
             records.c.source_id,
             *(record_fields.c[name] for name in _NAME_INPUTS + _OTHER_INPUTS),
-            keys,
+            record_keys.c.name_keys,
         )
         .join(record_fields, record_fields.c.record_id == records.c.id)
         .outerjoin(record_keys, current)
         .order_by(records.c.id)
     )
-    columns = ("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS)
+    unkeyed = select(func.count()).select_from(records).where(~exists().where(current))
+    selections = [query] if record_ids is None else [
+        query.where(records.c.id.in_(chunk)) for chunk in in_chunks(record_ids)
+    ]  # fmt: skip
     with store.engine.connect() as connection:
-        missing = connection.execute(
-            select(func.count()).select_from(records).where(~exists().where(current))
-        ).scalar_one()
+        if record_ids is None:
+            missing = connection.execute(unkeyed).scalar_one()
+        else:
+            missing = sum(
+                connection.execute(unkeyed.where(records.c.id.in_(chunk))).scalar_one()
+                for chunk in in_chunks(record_ids)
+            )
         if missing:
             say(f"normalise names of {missing:,} records")
-        batches = []
+        batches: list[pa.RecordBatch] = []
         stream = connection.execution_options(stream_results=True, yield_per=_BATCH)
         with _name_workers(missing) as normalise:
-            for rows in stream.execute(query).partitions():
-                chunk = [dict(zip(columns, row[:-1], strict=True)) for row in rows]
-                stored = {row[0]: row[-1] for row in rows if row[-1] is not None}
-                names = _chunk_name_keys(store, chunk, stored, normalise)
-                batches.append(_batch(chunk, names))
+            for selection in selections:
+                for rows in stream.execute(selection).partitions():
+                    batches.append(_rows_batch(store, rows, normalise))
     return pa.Table.from_batches(batches, schema=FEATURE_SCHEMA)
+
+
+def _rows_batch(
+    store: Store,
+    rows: Sequence[Any],
+    normalise: Callable[[list[dict[str, Any]]], list[RecordNameKeys]],
+) -> pa.RecordBatch:
+    columns = ("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS)
+    chunk = [dict(zip(columns, row[:-1], strict=True)) for row in rows]
+    stored = {row[0]: row[-1] for row in rows if row[-1] is not None}
+    return _batch(chunk, _chunk_name_keys(store, chunk, stored, normalise))
 
 
 _BATCH = 50_000

@@ -34,7 +34,9 @@ def estimate_command(
         "both", "--method", help="lcmcr, loglinear, or both (the headline is then LCMCR's)."
     ),
     by: str = typer.Option(
-        None, "--by", help="Estimate per stratum and add up: country or period (contract year)."
+        None,
+        "--by",
+        help="Estimate per stratum and add up: country, period (contract year) or quarter (of the first contract). A stratum with fewer than 7 persons on two or more lists is not estimable: counted as observed, and the total gets no upper bound.",
     ),
     lists: str = typer.Option(
         "source", "--lists", help="What a list is: each source, or each source kind."

@@ -173,6 +173,7 @@ def _reindex(store: Store) -> int:
     current = record_keys.c.version == NAME_KEYS_VERSION
     with store.engine.begin() as connection:
         take_write_lock(connection)
+        _claim_write_lock(connection)
         stale = list(
             connection.execute(
                 select(search_records.c.record_id).where(
@@ -410,13 +411,12 @@ def search_persons(
         if not units:
             raise ValueError(f"q: no name to search for in {query!r}")
         marker = _refresh(store)[1]
-    with store.engine.connect() as connection:
-        if text:
-            window = max(SCORED_RECORDS, SCORED_PER_RESULT * (offset + limit))
-            key = _recent_key(store, marker, text, filters, min_score, window)
-            scored = _scored(connection, key, text, units, filters, min_score, window)
-            page = _page(scored, limit, offset)
-        else:
+    if text:
+        window = max(SCORED_RECORDS, SCORED_PER_RESULT * (offset + limit))
+        key = _recent_key(store, marker, text, filters, min_score, window)
+        page = _page(_scored(store, key, text, units, filters, min_score, window), limit, offset)
+    else:
+        with store.engine.connect() as connection:
             page = _by_facts(connection, filters, limit, offset)
     detail = {
         "query": text or None,
@@ -434,12 +434,13 @@ def search_persons(
 
 
 def _claim_write_lock(connection: Connection) -> None:
-    """SQLite: take the write lock before the audit chain's last hash is read. A
-    transaction that reads first cannot write once another writer has committed in
-    between ("database is locked" at once, no waiting): concurrent searches failed so.
-    A write matching no row takes the lock, waiting its turn."""
+    """SQLite: take the database's write lock before reading what the transaction then
+    writes from (the audit chain's last hash, the records not yet indexed). A transaction
+    that reads first cannot write once another writer has committed in between
+    ("database is locked" at once, no waiting): concurrent searches failed so. A write
+    matching no row takes the lock, waiting its turn (PostgreSQL: take_write_lock)."""
     if is_sqlite(connection):
-        connection.exec_driver_sql("UPDATE audit_log SET id = id WHERE 0")
+        connection.exec_driver_sql("UPDATE search_records SET version = version WHERE 0")
 
 
 @dataclass(frozen=True)
@@ -480,7 +481,7 @@ def _recent_key(
 
 
 def _scored(
-    connection: Connection,
+    store: Store,
     key: tuple[Any, ...] | None,
     text: str,
     units: list[frozenset[str]],
@@ -493,12 +494,17 @@ def _scored(
         if found is not None:
             _recent.move_to_end(key)
             return found
-    ranked, candidates = _ranked_candidates(connection, units, filters, window)
-    best, matched = _score_records(text, _names_of(connection, ranked), min_score)
+    with store.engine.connect() as connection:
+        ranked, candidates = _ranked_candidates(connection, units, filters, window)
+        names = _names_of(connection, ranked)
+    # Scoring is Python alone: no pooled connection held meanwhile.
+    best, matched = _score_records(text, names, min_score)
     facts: dict[int, dict[str, Any]] = {}
-    for chunk in in_chunks(best, size=5_000):
-        query = _person_filter(_persons_query().where(persons.c.id.in_(chunk)), **filters)
-        facts.update({row["person_id"]: dict(row) for row in connection.execute(query).mappings()})
+    with store.engine.connect() as connection:
+        for chunk in in_chunks(best, size=5_000):
+            query = _person_filter(_persons_query().where(persons.c.id.in_(chunk)), **filters)
+            rows = connection.execute(query).mappings()
+            facts.update({row["person_id"]: dict(row) for row in rows})
     order = sorted(facts, key=lambda person_id: (-best[person_id][0], person_id))
     found = _Scored(order, best, matched, facts, candidates <= window, candidates)
     if key is not None:

@@ -240,6 +240,24 @@ def test_no_estimate_with_fewer_than_three_sources(synthetic, tmp_path):
     assert "the register has 2." in html
 
 
+def test_no_estimate_where_too_few_persons_are_on_two_sources(synthetic, monkeypatch):
+    """An estimate the models give but the overlap cannot support is not published."""
+    from nomina.report import estimation
+
+    store, _, _ = synthetic
+    real = estimation.estimate_table
+
+    def thin(*args, **kwargs):
+        return {**real(*args, **kwargs), "estimable": False}
+
+    monkeypatch.setattr(estimation, "estimate_table", thin)
+    summary, note = estimation.estimate_summary(store, 100, iterations=500)
+    assert summary is None and note.startswith("No estimate: too few persons are named by two")
+    monkeypatch.setattr(estimation, "estimate_table", real)
+    summary, note = estimation.estimate_summary(store, 100, iterations=500)
+    assert summary is not None and note is None
+
+
 def test_as_of_passes_through_to_the_figures(hand):
     store, moment, _ = hand
     report = build_report(store, public=False, as_of=moment, **FAST)

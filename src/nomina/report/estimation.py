@@ -50,6 +50,11 @@ def estimate_summary(
         return None, f"No estimate: {error}"
     if result.get("estimate") is None or not result.get("interval"):
         return None, "No estimate: the models gave none (see `nomina estimate`)."
+    if result.get("estimable") is False:  # too few persons on two or more sources
+        return None, (
+            "No estimate: too few persons are named by two or more sources for multiple "
+            "systems estimation to say anything (see `nomina estimate`)."
+        )
     low, high = result["interval"]
     return (
         EstimateSummary(

@@ -34,7 +34,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from nomina.resolve.cluster import gc_paused
+from nomina.collector import gc_paused
 
 EVENT_KINDS = ("created", "merged", "split", "grown")
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 import pandas as pd
 from sqlalchemy import select
 
+from nomina.collector import gc_paused
 from nomina.store import Store
 from nomina.store.schema import sources
 from nomina.timeline.build import ensure_timeline
 from nomina.timeline.dates import utc_naive
-from nomina.timeline.register import gc_paused, iter_register
+from nomina.timeline.register import iter_register
 
 FACTS = ("certainty", "status", "contested", "country", "first_contracted",
          "recruitment_channel", "event_kinds")  # fmt: skip

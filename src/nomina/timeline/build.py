@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select
 
+from nomina.collector import gc_paused
 from nomina.store import Store
 from nomina.store.dialect import bulk_insert, is_sqlite, take_write_lock
 from nomina.store.schema import (
@@ -31,7 +32,6 @@ from nomina.timeline.register import (
     PERSON_COLUMNS,
     RegisterChunk,
     flag_row,
-    gc_paused,
     iter_register,
 )
 

@@ -22,14 +22,13 @@ split or merged since D is counted as it is clustered now.
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, and_, func, select
 
+from nomina.collector import gc_paused
 from nomina.store import Store
 from nomina.store.dialect import in_chunks
 from nomina.store.schema import (
@@ -239,24 +238,6 @@ class _Gathered:
         self.first_known: dt.datetime | None = None
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause CPython's cyclic garbage collector while timelines are read and derived.
-
-    A chunk is hundreds of thousands of small objects (rows, events, summaries) and no
-    reference cycles, so reference counting frees them all; the cyclic collector would
-    only walk them, and everything the caller holds, again and again: at a million
-    records, well over half of a build's time. Pausing it changes no result.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def _raw_rows(connection: Connection, query) -> list[tuple]:
     """All rows of a query as the driver gives them (no per-row SQLAlchemy processing:
     a third of a build's time). Parameters are our own integers, rendered inline."""
@@ -374,6 +355,5 @@ __all__ = [
     "PersonSummary",
     "RegisterChunk",
     "flag_row",
-    "gc_paused",
     "iter_register",
 ]

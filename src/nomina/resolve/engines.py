@@ -86,7 +86,8 @@ import sys
 import tempfile
 import threading
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pyarrow as pa
@@ -136,6 +137,20 @@ def database(engine: str, *, duckdb_similarity: bool = True) -> Any:
             _register_duckdb_similarity(session)
         return api
     raise ValueError(f"unknown engine {engine!r} (known: {', '.join(ENGINES)})")
+
+
+@contextmanager
+def opened_database(engine: str) -> Iterator[Any]:
+    """`database(engine)` for the length of a block; a DuckDB connection is closed at its
+    end, so that its buffers (up to `duckdb_memory_limit`) are given back at once rather
+    than when the collector finds Splink's objects, which hold one another."""
+    db = database(engine)
+    try:
+        yield db
+    finally:
+        connection = _duckdb_connections.pop(db, None)
+        if connection is not None:
+            connection.close()
 
 
 def duckdb_memory_limit() -> str:

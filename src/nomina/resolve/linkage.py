@@ -37,7 +37,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from nomina.resolve.engines import database, model_for_engine, query_arrow
+from nomina.resolve.engines import model_for_engine, opened_database, query_arrow
 
 
 @dataclass(frozen=True)
@@ -461,10 +461,6 @@ PAIR_FLOOR = 0.1
 QUIET = logging.ERROR
 
 
-def _database(engine: str) -> Any:
-    return database(engine)
-
-
 def _register(db: Any, features: pa.Table, engine: str, name: str | None = None) -> Any:
     # DuckDB scans the Arrow table where it lies; Spark takes it through pandas.
     table = features.to_pandas() if engine == "spark" else features
@@ -568,14 +564,14 @@ def train_and_score(
     else:
         trained_model = _train_model(features, engine, say)
     say("score candidate pairs")
-    # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
-    db = _database(engine)
     features = capped_name_pairs(features)
-    linker = _linker(db, _register(db, features, engine), trained_model, features, engine)
-    parts = [
-        _compact(predictions, trained_model, engine)
-        for predictions in _predictions_in_parts(linker, db, engine, floor, say)
-    ]
+    with opened_database(engine) as db:
+        # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
+        linker = _linker(db, _register(db, features, engine), trained_model, features, engine)
+        parts = [
+            _compact(predictions, trained_model, engine)
+            for predictions in _predictions_in_parts(linker, db, engine, floor, say)
+        ]
     return ScoredPairs.concatenated(parts), json.dumps(trained_model, ensure_ascii=False)
 
 
@@ -623,14 +619,27 @@ def _predictions_in_parts(
 
 
 def _train_model(features: pa.Table, engine: str, say: Callable[[str], None]) -> dict[str, Any]:
-    from splink import Linker, block_on
+    from splink import Linker
 
-    trained: set[str] = set()
     present = present_columns(features)
     if not {"family_key", "given_key"} & present:
         raise ValueError("no record has a name: nothing to link")
     settings = build_settings(present, training=True)
-    linker = Linker(_database(engine).register(features), settings, log_level=QUIET)
+    with opened_database(engine) as db:
+        linker = Linker(db.register(features), settings, log_level=QUIET)
+        saved = _trained(linker, present, say)
+    # Written again from the scoring settings: every level's SQL in the engine's dialect.
+    model = model_for_engine(build_settings(present), carry_citizenship(smoothed(saved)), engine)
+    # Keep gamma_ and bf_ columns: they are the per-comparison explanation of each pair.
+    model["retain_intermediate_calculation_columns"] = True
+    return with_frequencies(model, features)
+
+
+def _trained(linker: Any, present: Collection[str], say: Callable[[str], None]) -> dict[str, Any]:
+    """u by random sampling, the share of matches, m by EM: the model as Splink saves it."""
+    from splink import block_on
+
+    trained: set[str] = set()
     say("estimate u by random sampling")
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE, seed=1)
     say("estimate the share of matches")
@@ -651,15 +660,7 @@ def _train_model(features: pa.Table, engine: str, say: Callable[[str], None]) ->
             say(f"train m by EM (blocked on {what})")
             if _train(linker, block_on(*rule)):
                 trained.add(what)
-    # Written again from the scoring settings: every level's SQL in the engine's dialect.
-    model = model_for_engine(
-        build_settings(present),
-        carry_citizenship(smoothed(linker.misc.save_model_to_json())),
-        engine,
-    )
-    # Keep gamma_ and bf_ columns: they are the per-comparison explanation of each pair.
-    model["retain_intermediate_calculation_columns"] = True
-    return with_frequencies(model, features)
+    return linker.misc.save_model_to_json()
 
 
 def score_new_records(
@@ -684,14 +685,14 @@ def score_new_records(
     features = capped_name_pairs(features)  # counted over the register, as in a full run
     wanted = pa.array(sorted(set(new_ids)), pa.int64())
     new = features.filter(pc.is_in(features.column("unique_id"), value_set=wanted))
-    db = _database(engine)
-    tables = [
-        _register(db, new, engine, "new_records"),
-        _register(db, features, engine, "register"),
-    ]
-    linker = _linker(db, tables, model, features, engine)
-    predictions = linker.inference.predict(threshold_match_probability=floor)
-    return _compact(predictions, model, engine)
+    with opened_database(engine) as db:
+        tables = [
+            _register(db, new, engine, "new_records"),
+            _register(db, features, engine, "register"),
+        ]
+        linker = _linker(db, tables, model, features, engine)
+        predictions = linker.inference.predict(threshold_match_probability=floor)
+        return _compact(predictions, model, engine)
 
 
 def _train(linker: Any, rule: Any) -> bool:

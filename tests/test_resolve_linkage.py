@@ -161,3 +161,14 @@ def test_name_pairs_too_common_to_block_on_are_left_out():
     assert capped == [["b"], None, None, ["c"]]  # "a" is held by three records
     kept = capped_name_pairs(features, cap=3)
     assert kept.column("name_pairs").to_pylist() == features.column("name_pairs").to_pylist()
+
+
+def test_each_duckdb_connection_is_closed_when_scoring_is_done(linked_world):
+    """Closed at once, not when the collector finds Splink's objects: its buffers (up to
+    NOMINA_DUCKDB_MEMORY) would otherwise stay through clustering."""
+    from nomina.resolve import engines
+
+    _, model, _, features = linked_world
+    before = len(engines._duckdb_connections)
+    train_and_score(features, model=model)
+    assert len(engines._duckdb_connections) == before

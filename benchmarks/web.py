@@ -16,13 +16,16 @@ one, dropped afterwards). Each run adds one analyst (with an API token made by
 
 Server: the real app, `nomina serve` on 127.0.0.1 (one uvicorn process, as shipped), over
 that register. Clients: locust (2.47.0, headless, as a library, `FastHttpUser`), in
-their own process: `--clients` users (default 50) spawned at once, each sending a
-request, waiting for the answer, then waiting `--wait` seconds (uniform in [0, 2 x
-wait]; default 0.5 s: one request per user per half second plus the response time,
-like a busy analyst's browser) before the next. A warm-up by one client (every figure
-request once, twenty searches) precedes the measured phases, which last `--seconds` each.
-Latencies are the clients' own wall-clock times per request (every one kept, percentiles
-exact); an error is a transport failure or any status other than 200.
+their own process: `--clients` users (default 50), started evenly over five seconds
+(requests begun then are not measured), each sending a request, waiting for the
+answer, then waiting `--wait` seconds (uniform in [0, 2 x wait]; default 1 s: about one
+request per user per second plus the response time, a busy analyst's browser or a
+script with pauses) before the next; the measured phase lasts `--seconds` after the
+ramp-up. A warm-up by one client precedes the phases: every figure request once, and
+`--warm-up` searches (default 300) for names drawn apart from the measured ones (a
+server that has run a while has the name tables it reads in memory). Latencies are the
+clients' own wall-clock times per request (every one kept, percentiles exact); an error
+is a transport failure or any status other than 200, counted over the whole phase.
 
 - **nomina**: the mix, 60 % person searches and 40 % figure requests. Searches
   (`GET /api/search?q=...`, 20 per page) are names drawn from the register's own records
@@ -81,6 +84,7 @@ from ingest import (
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "nomina-benchmarks"
 HEADLINE = ("known_with_certainty", "countries", "killed", "prisoners_held", "persons")
 QUERY_SAMPLE = 4_000  # records whose names make the search queries
+RAMP_SECONDS = 5  # clients start over this long; their requests then are not measured
 
 
 def say(message: str) -> None:
@@ -407,13 +411,17 @@ class Client(FastHttpUser):
         self.fetch("me", "/api/me")
 
 def record(request_type, name, response_time, response_length, **kw):
-    times.setdefault(name, []).append(response_time)
+    # Latencies of requests begun after the ramp-up only; failures over the whole phase.
+    if time.monotonic() - response_time / 1000 >= measured_from:
+        times.setdefault(name, []).append(response_time)
 
+import time
 events.request.add_listener(record)
 environment = Environment(user_classes=[Client], events=events)
 runner = environment.create_local_runner()
-runner.start(plan["clients"], spawn_rate=plan["clients"])
-gevent.spawn_later(plan["seconds"], runner.quit)
+measured_from = time.monotonic() + plan["ramp"]
+runner.start(plan["clients"], spawn_rate=plan["clients"] / plan["ramp"])
+gevent.spawn_later(plan["ramp"] + plan["seconds"], runner.quit)
 runner.greenlet.join()
 failures = {name: entry.num_failures for (name, _), entry in environment.stats.entries.items()}
 print(json.dumps({"times": times, "failures": failures, "approximate": approximate,
@@ -430,7 +438,7 @@ def load(base: str, token: str, queries: list[str], weights: dict[str, int], opt
     """Run the clients for `--seconds` and return their raw latencies and failures."""
     plan = {"base": base, "token": token, "queries": queries, "figures": figure_requests(),
             "weights": weights, "clients": options.clients, "wait": options.wait,
-            "seconds": options.seconds}  # fmt: skip
+            "seconds": options.seconds, "ramp": RAMP_SECONDS}  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-c", LOAD_CHILD], input=json.dumps(plan), check=True,
         capture_output=True, text=True,
@@ -440,11 +448,11 @@ def load(base: str, token: str, queries: list[str], weights: dict[str, int], opt
 
 def warm_up(base: str, token: str, queries: list[str]) -> float:
     """One client: every figure request once (each variant is computed once per state of
-    the register), and searches (the name tables load on the first). Returns seconds."""
+    the register), and a search for each of `queries`. Returns seconds."""
     started = time.perf_counter()
     paths = [path + ("?" + urllib.parse.urlencode(params) if params else "")
              for path, params in figure_requests()]  # fmt: skip
-    paths += ["/api/search?" + urllib.parse.urlencode({"q": q}) for q in queries[:20]]
+    paths += ["/api/search?" + urllib.parse.urlencode({"q": q}) for q in queries]
     for path in paths:
         request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
         with urllib.request.urlopen(request, timeout=600) as response:
@@ -470,9 +478,9 @@ def summarise(times: list[float], failures: int, seconds: float, prefix: str = "
     }
 
 
-def measure(base: str, token: str, queries: list[str], options: Any) -> dict[str, dict]:
+def measure(base: str, token: str, queries: list[str], warm: list[str], options: Any) -> dict[str, dict]:  # fmt: skip
     """Warm up, then the baseline and the mix, each for `--seconds`."""
-    say(f"warm-up {warm_up(base, token, queries):.1f} s")
+    say(f"warm-up {warm_up(base, token, warm):.1f} s")
     raw = load(base, token, queries, {"search": 0, "figures": 0, "me": 1}, options)
     baseline = summarise(raw["times"]["me"], sum(raw["failures"].values()), raw["seconds"])
     baseline["load_average"] = round(os.getloadavg()[0], 2)  # others' work on the machine
@@ -491,12 +499,14 @@ def measure(base: str, token: str, queries: list[str], options: Any) -> dict[str
 def run_case(backend: str, registers: Registers, options: Any, workdir: Path) -> dict:
     url = registers.url(backend)
     queries = search_queries(url, options.seed)
+    measured = set(queries)
+    warm = [q for q in dict.fromkeys(search_queries(url, options.seed + 1)) if q not in measured]
     token = analyst_token(url)
     facts = _facts(url)
     say(f"{backend}: {facts['records']:,} records, {facts['persons']:,} persons; "
         f"{len(queries):,} queries ({len(set(queries)):,} distinct)")  # fmt: skip
     with serving(url, workdir / f"serve-{backend}.log") as base:
-        result = measure(base, token, queries, options)
+        result = measure(base, token, queries, warm[: options.warm_up], options)
     result["nomina"] |= facts
     if options.check_pages:
         result["nomina"] |= check_pages(url, queries, options.check_pages)
@@ -529,7 +539,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0, help="each measured phase")
-    parser.add_argument("--wait", type=float, default=0.5, help="mean think time, seconds")
+    parser.add_argument("--wait", type=float, default=1.0, help="mean think time, seconds")
+    parser.add_argument("--warm-up", type=int, default=300, help="searches before measuring")
     parser.add_argument(
         "--check-pages",
         type=int,

@@ -569,6 +569,27 @@ def test_search_says_whether_its_total_is_exact(client, world, monkeypatch):
     assert capped["total"] == len(capped["items"]) == 1  # the persons found among those scored
 
 
+def test_a_server_settles_before_its_first_request(world):
+    """The lifespan loads the name tables and tunes the process's collector and thread
+    switching (restored here: they are process-wide)."""
+    import gc
+    import sys
+
+    from nomina.api import app as api_app
+
+    saved = (gc.get_threshold(), sys.getswitchinterval())
+    try:
+        with TestClient(create_app(world[0], SETTINGS)) as client:
+            assert gc.get_freeze_count() > 0
+            assert gc.get_threshold() == api_app.GC_THRESHOLDS
+            assert sys.getswitchinterval() == pytest.approx(api_app.SWITCH_INTERVAL)
+            assert client.get("/api/me", headers=bearer(world, "ana")).status_code == 200
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*saved[0])
+        sys.setswitchinterval(saved[1])
+
+
 def test_review_queue_for_reviewers(client, world):
     answer = client.get("/api/review/queue", params={"low": 0.0, "high": 1.0}, headers=bearer(world, "rev"))  # fmt: skip
     assert answer.status_code == 200

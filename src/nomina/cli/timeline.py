@@ -64,10 +64,12 @@ def timeline_command(
 def _show_person(store: Store, person_id: int, *, as_json: bool, as_csv: bool) -> None:
     from nomina.settings import current_actor
     from nomina.store.audit import append_audit
+    from nomina.store.dialect import take_write_lock
     from nomina.store.schema import persons
     from nomina.timeline.person import TIMELINE_COLUMNS, person_timeline, timeline_rows
 
     with store.engine.begin() as connection:
+        take_write_lock(connection)  # before the reads: see take_write_lock
         exists = connection.execute(select(persons.c.id).where(persons.c.id == person_id)).first()
         if exists is None:
             fail(f"no person {person_id}")

@@ -15,7 +15,7 @@ from sqlalchemy import Connection, or_, select
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
-from nomina.store.dialect import in_chunks
+from nomina.store.dialect import in_chunks, take_write_lock
 from nomina.store.schema import (
     batches,
     person_lineage,
@@ -38,6 +38,7 @@ def describe_person(
 ) -> dict[str, Any] | None:
     """The person, or None when no such id was ever given."""
     with store.engine.begin() as connection:
+        take_write_lock(connection)  # before the reads: see take_write_lock
         person = (
             connection.execute(select(persons).where(persons.c.id == person_id)).mappings().first()
         )

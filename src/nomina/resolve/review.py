@@ -151,6 +151,7 @@ def review_queue(
     if limit < 1:
         raise ValueError(f"limit must be at least 1, not {limit}")
     with store.engine.begin() as connection:
+        take_write_lock(connection)  # before the reads: see take_write_lock
         run_id, threshold = _latest_run(connection)
         candidates = _candidates(connection, (low, high), weight_of_probability(threshold))
         chosen = heapq.nsmallest(limit, candidates, key=lambda candidate: candidate[0])

@@ -173,7 +173,6 @@ def _reindex(store: Store) -> int:
     current = record_keys.c.version == NAME_KEYS_VERSION
     with store.engine.begin() as connection:
         take_write_lock(connection)
-        _claim_write_lock(connection)
         stale = list(
             connection.execute(
                 select(search_records.c.record_id).where(
@@ -427,20 +426,9 @@ def search_persons(
     # The audit entry in a transaction of its own, after the reads: an exception here
     # still withholds the page.
     with store.engine.begin() as connection:
-        _claim_write_lock(connection)
         append_audit(connection, actor=actor or current_actor(), action="search",
                      object_type="persons", object_id=None, detail=detail)  # fmt: skip
     return page
-
-
-def _claim_write_lock(connection: Connection) -> None:
-    """SQLite: take the database's write lock before reading what the transaction then
-    writes from (the audit chain's last hash, the records not yet indexed). A transaction
-    that reads first cannot write once another writer has committed in between
-    ("database is locked" at once, no waiting): concurrent searches failed so. A write
-    matching no row takes the lock, waiting its turn (PostgreSQL: take_write_lock)."""
-    if is_sqlite(connection):
-        connection.exec_driver_sql("UPDATE search_records SET version = version WHERE 0")
 
 
 @dataclass(frozen=True)

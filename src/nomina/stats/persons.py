@@ -12,6 +12,7 @@ from nomina.settings import current_actor
 from nomina.stats.snapshot import Snapshot
 from nomina.store import Store
 from nomina.store.audit import append_audit
+from nomina.store.dialect import take_write_lock
 
 
 def describe_persons(
@@ -20,6 +21,7 @@ def describe_persons(
     """Rows person_id, name (its first record's, as written), country, status, certainty."""
     facts = snapshot.persons.set_index("row_id").loc[ids, ["country", "status", "certainty"]]
     with store.engine.begin() as connection:
+        take_write_lock(connection)  # before the reads: see take_write_lock
         names = first_names(connection, ids)
         append_audit(
             connection,

@@ -48,10 +48,15 @@ def is_sqlite(connection: Connection) -> bool:
 def take_write_lock(connection: Connection) -> None:
     """Serialise writers, so a batch may assign record ids and the audit chain stays linear.
 
-    SQLite: the caller's first write takes the database's single write lock.
+    SQLite: a write that matches no row takes the database's single write lock now,
+    waiting its turn (busy timeout). Call it before reading what the transaction writes
+    from: a transaction that has read first cannot write once another writer committed in
+    between ("database is locked" at once, no waiting); concurrent audited reads failed so.
     PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback.
     """
-    if not is_sqlite(connection):
+    if is_sqlite(connection):
+        connection.exec_driver_sql("UPDATE audit_log SET id = id WHERE 0")
+    else:
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _WRITE_LOCK_KEY})
 
 

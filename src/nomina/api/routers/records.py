@@ -14,6 +14,7 @@ from nomina.api.paging import Paging, paging
 from nomina.api.security import ApiError, route, scope_check, store_of, who
 from nomina.resolve.person import record_details
 from nomina.store.audit import append_audit
+from nomina.store.dialect import take_write_lock
 from nomina.store.schema import person_records, records, sources
 
 router = APIRouter(prefix="/api", tags=["records"])
@@ -39,6 +40,7 @@ def get_record(
     scope_check(request, principal, "read_records", countries, object_type="record",
                 object_id=str(record_id))  # fmt: skip
     with store.engine.begin() as connection:
+        take_write_lock(connection)  # before the reads: see take_write_lock
         details = record_details(connection, [record_id])
         append_audit(connection, actor=principal.name, action="read record",
                      object_type="record", object_id=str(record_id))  # fmt: skip
@@ -63,6 +65,7 @@ def list_records(
     if scope is not None:
         query = query.where(record_in_countries(records.c.id, scope))
     with store.engine.begin() as connection:
+        take_write_lock(connection)  # before the reads: see take_write_lock
         if (
             source is not None
             and connection.execute(select(sources.c.id).where(sources.c.id == source)).first()

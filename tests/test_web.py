@@ -255,6 +255,22 @@ def test_search_across_scripts_with_filters_and_pages(site):
     assert "pill possible" not in confirmed and "pill confirmed" in confirmed
 
 
+def test_a_common_name_says_its_count_is_a_lower_bound(site, monkeypatch):
+    from nomina.resolve import search
+
+    client = logged_in(site, "ana")
+    _, _, latin = written_twice(site)
+    family = latin.split()[-1]
+    exact = client.get("/search", params={"q": family}).text
+    assert "At least" not in exact
+    # One record scored a page: as if the name had more namesakes than a page scores.
+    monkeypatch.setattr(search, "SCORED_RECORDS", 1)
+    monkeypatch.setattr(search, "SCORED_PER_RESULT", 0)
+    monkeypatch.setattr(search, "_recent", type(search._recent)())
+    capped = client.get("/search", params={"q": family, "page": 1}).text
+    assert "At least" in capped and "A common name" in capped
+
+
 def test_the_person_page_shows_records_timeline_reasons_lineage_and_is_audited(site):
     client = logged_in(site, "ana")
     person_id, cyrillic, latin = written_twice(site)

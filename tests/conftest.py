@@ -93,6 +93,30 @@ CONTRACTS_ROWS = [
 ]
 
 
+def on_two_engines_at_once(store: Store, work, threads: int = 8) -> list[BaseException]:
+    """Run `work(store)` in `threads` threads, half of them on a second engine over the
+    same database (connections of its own, as a second server process would have);
+    returns what any of them raised."""
+    import threading
+
+    other = open_store(store.url)
+    failures: list[BaseException] = []
+
+    def run(on: Store) -> None:
+        try:
+            work(on)
+        except BaseException as error:  # noqa: BLE001 - collected, returned
+            failures.append(error)
+
+    started = [threading.Thread(target=run, args=(s,)) for s in [store, other] * (threads // 2)]
+    for thread in started:
+        thread.start()
+    for thread in started:
+        thread.join()
+    other.dispose()
+    return failures
+
+
 def write_csv(
     path: Path, rows: list[list[str]], *, encoding: str = "utf-8", delimiter: str = ";"
 ) -> Path:

@@ -155,32 +155,20 @@ def test_concurrent_audited_person_reads_all_succeed(resolved):
     """Reading a person reads, then appends to the audit log: on SQLite such a
     transaction failed at once ("database is locked") when another reader's audit entry
     was committed in between, unless it takes the write lock before its reads."""
-    import threading
-
     from nomina.store.audit import verify_audit_chain
     from nomina.store.schema import audit_log
+    from tests.conftest import on_two_engines_at_once
 
     store, _ = resolved
-    other = open_store(store.url)  # a second engine: connections of its own
-    failures: list[BaseException] = []
     with store.engine.connect() as connection:
         ids = connection.execute(select(persons.c.id).limit(10)).scalars().all()
         before = connection.execute(select(func.count()).select_from(audit_log)).scalar()
 
     def reads(on) -> None:
         for person_id in ids:
-            try:
-                describe_person(on, person_id, actor="concurrent")
-            except BaseException as error:  # noqa: BLE001 - collected, asserted below
-                failures.append(error)
+            describe_person(on, person_id, actor="concurrent")
 
-    threads = [threading.Thread(target=reads, args=(s,)) for s in [store, other] * 4]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.dispose()
-    assert failures == []
+    assert on_two_engines_at_once(store, reads) == []
     with store.engine.connect() as connection:
         after = connection.execute(select(func.count()).select_from(audit_log)).scalar()
         assert after - before == 8 * len(ids)

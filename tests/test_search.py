@@ -12,7 +12,6 @@ both scripts.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from nomina.names import compare_names, parse_name
 from nomina.resolve import search
 from nomina.resolve.features import load_features
 from nomina.resolve.search import refresh_search_index, search_persons
-from nomina.store import Store, open_store
+from nomina.store import Store
 from nomina.store.audit import verify_audit_chain
 from nomina.store.dialect import bulk_insert
 from nomina.store.schema import (
@@ -264,25 +263,15 @@ def test_concurrent_searches_all_succeed_and_keep_the_audit_chain(register):
     """Each search appends to the hash-chained audit log; on SQLite a transaction that
     read before writing failed at once ("database is locked") when another search had
     written in between."""
-    other = open_store(register.url)  # a second engine: connections of its own
-    failures: list[BaseException] = []
+    from tests.conftest import on_two_engines_at_once
 
     def searches(store: Store) -> None:
         for query in ("Kim", "Ким Чол", "Thapa", "Kim Jong Un", "Yong Nam"):
-            try:
-                search_persons(store, query, actor="concurrent")
-            except BaseException as error:  # noqa: BLE001 - collected, asserted below
-                failures.append(error)
+            search_persons(store, query, actor="concurrent")
 
     with register.engine.connect() as connection:
         before = connection.execute(select(func.count()).select_from(audit_log)).scalar()
-    threads = [threading.Thread(target=searches, args=(s,)) for s in [register, other] * 4]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    other.dispose()
-    assert failures == []
+    assert on_two_engines_at_once(register, searches) == []
     with register.engine.connect() as connection:
         after = connection.execute(select(func.count()).select_from(audit_log)).scalar()
         assert after - before == 8 * 5

@@ -27,7 +27,6 @@ Each side runs in its own process; `peak_rss_mb` is that process's own VmHWM. Ca
 
 from __future__ import annotations
 
-import argparse
 import json
 import subprocess
 import sys
@@ -35,7 +34,15 @@ import tempfile
 import time
 from pathlib import Path
 
-from ingest import PEAK_RSS, benchmark_environment, drop_url, fresh_url, make_world
+from ingest import (
+    PEAK_RSS,
+    backend_parser,
+    benchmark_environment,
+    drop_url,
+    fresh_url,
+    make_world,
+    print_results,
+)
 
 # The register itself: `ingest.truth_register` (shared with benchmarks/web.py).
 SETUP_CHILD = """
@@ -122,14 +129,7 @@ def run_case(backend: str, world: Path, workdir: Path) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", action="store_true", help="end with one JSON line")
-    options = parser.parse_args()
+    options = backend_parser(__doc__).parse_args()
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="nomina-figures-") as temporary:
         workdir = Path(temporary)
@@ -137,11 +137,7 @@ def main() -> None:
         say(f"world written in {seconds:.0f} s")
         for backend in options.backends.split(","):
             results[backend] = run_case(backend, world, workdir)
-    if options.json:
-        print(json.dumps(results))
-    else:
-        for case, sides in results.items():
-            print(case, json.dumps(sides))
+    print_results(results, options.json)
 
 
 if __name__ == "__main__":

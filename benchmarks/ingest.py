@@ -250,15 +250,29 @@ def _write_truth_persons(store: Any, members: dict[int, list[int]], confirmed: s
         )
 
 
-def main() -> None:
+def backend_parser(doc: str | None) -> argparse.ArgumentParser:
+    """The options every benchmark over both backends shares."""
     parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+        description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args()
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    return parser
+
+
+def print_results(results: dict[str, dict], as_json: bool) -> None:
+    """One JSON object on the last line, or a line a case."""
+    if as_json:
+        print(json.dumps(results))
+    else:
+        for case, sides in results.items():
+            print(case, json.dumps(sides))
+
+
+def main() -> None:
+    args = backend_parser(__doc__).parse_args()
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="nomina-bench-") as tmp:
         workdir = Path(tmp)
@@ -274,11 +288,7 @@ def main() -> None:
                     drop_url(url)
                 print(f"{backend} {label}: {case[label]}", file=sys.stderr)
             results[f"ingest_{backend}"] = case
-    if args.json:
-        print(json.dumps(results))
-    else:
-        for name, case in results.items():
-            print(name, case)
+    print_results(results, args.json)
 
 
 if __name__ == "__main__":

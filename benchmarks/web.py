@@ -55,7 +55,6 @@ whose best score is the same). The last stdout line is one JSON object: {case:
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import secrets
@@ -75,10 +74,12 @@ from typing import Any
 
 from ingest import (
     POSTGRES_ADMIN,
+    backend_parser,
     benchmark_environment,
     drop_url,
     fresh_url,
     make_world,
+    print_results,
 )
 
 DEFAULT_CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "nomina-benchmarks"
@@ -531,12 +532,7 @@ def _facts(url: str) -> dict[str, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--records", type=int, default=1_000_000)
-    parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--seed", type=int, default=1)
+    parser = backend_parser(__doc__)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60.0, help="each measured phase")
     parser.add_argument("--wait", type=float, default=1.0, help="mean think time, seconds")
@@ -550,7 +546,6 @@ def main() -> None:
     )
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
     parser.add_argument("--no-cache", action="store_true", help="fresh registers, dropped after")
-    parser.add_argument("--json", action="store_true", help="end with one JSON line")
     options = parser.parse_args()
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="nomina-web-") as temporary:
@@ -566,11 +561,7 @@ def main() -> None:
             registers.close()
             if registers.world is not None:
                 shutil.rmtree(registers.world, ignore_errors=True)
-    if options.json:
-        print(json.dumps(results))
-    else:
-        for case, sides in results.items():
-            print(case, json.dumps(sides))
+    print_results(results, options.json)
 
 
 if __name__ == "__main__":

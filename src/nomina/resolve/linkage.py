@@ -290,6 +290,7 @@ NAMES_AGREE_SQL = (
     + _overlap("first_given_keys_l", "first_given_keys_r")
 )
 CARRIED_LABEL = "same citizenship, carried by names that agree"
+CARRIED_SQL = f'"citizenship_l" = "citizenship_r" AND {NAMES_AGREE_SQL}'
 
 
 def _citizenship_comparison() -> Any:
@@ -301,7 +302,7 @@ def _citizenship_comparison() -> Any:
         output_column_name="citizenship",
         comparison_levels=[
             cll.NullLevel("citizenship"),
-            _level(f'"citizenship_l" = "citizenship_r" AND {NAMES_AGREE_SQL}', CARRIED_LABEL),
+            _level(CARRIED_SQL, CARRIED_LABEL),
             cll.ExactMatchLevel("citizenship"),
             cll.ElseLevel(),
         ],
@@ -321,7 +322,7 @@ def carry_citizenship(model: dict[str, Any]) -> dict[str, Any]:
                     and not level.get("is_null_level"))  # fmt: skip
         u = levels[same].get("u_probability") or 1 / U_SAMPLE
         carried = {
-            "sql_condition": f'"citizenship_l" = "citizenship_r" AND {NAMES_AGREE_SQL}',
+            "sql_condition": CARRIED_SQL,
             "label_for_charts": CARRIED_LABEL,
             "m_probability": u,  # m = u: a Bayes factor of 1
             "u_probability": u,

@@ -11,6 +11,7 @@ from nomina.stats.figures import (
     get_figure,
 )
 from nomina.stats.headline import Headline, headline_figures
+from nomina.stats.state import register_state
 
 __all__ = [
     "Figure",
@@ -22,4 +23,5 @@ __all__ = [
     "figure_persons",
     "get_figure",
     "headline_figures",
+    "register_state",
 ]

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
-from sqlalchemy import func, select
 
 from nomina.access import Principal, may
 from nomina.api.routers import session
@@ -18,7 +17,7 @@ from nomina.api.security import ApiError, csrf_token_for, route, settings_of, st
 from nomina.report.build import build_report
 from nomina.report.charts import chart_svg
 from nomina.report.data import EmptyRegister
-from nomina.store.schema import batches, judgements, resolution_runs, timeline_builds
+from nomina.stats import register_state
 from nomina.web.app import render, safe_next, security_headers
 
 router = APIRouter(tags=["pages"])
@@ -39,21 +38,11 @@ _dashboards: dict[tuple[Any, ...], dict[str, Any]] = {}
 _dashboards_lock = threading.Lock()
 
 
-def _register_version(request: Request) -> tuple[Any, ...]:
-    """Changes whenever what the dashboard shows can: a source lands, a run, a timeline
-    build, a judgement."""
-    with store_of(request).engine.connect() as connection:
-        return tuple(
-            connection.execute(select(func.max(table.c.id))).scalar()
-            for table in (batches, resolution_runs, timeline_builds, judgements)
-        )
-
-
 def dashboard_data(request: Request, public: bool) -> dict[str, Any]:
     """The report's figures and charts (disclosure-controlled when `public`), drawn once
     per state of the register."""
     store, settings = store_of(request), settings_of(request)
-    key = (id(store), public, settings.public_min_count, _register_version(request))
+    key = (id(store), public, settings.public_min_count, register_state(store))
     with _dashboards_lock:
         if key in _dashboards:
             return _dashboards[key]

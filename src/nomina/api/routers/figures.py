@@ -16,15 +16,13 @@ from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from sqlalchemy import func, select
 
 from nomina.access import Principal, may
 from nomina.api.security import ApiError, route, settings_of, store_of, who
-from nomina.stats import all_figures, compute_figures, get_figure
+from nomina.stats import all_figures, compute_figures, get_figure, register_state
 from nomina.stats.figures import FigureResult
 from nomina.stats.public import protect_figure
 from nomina.store import Store
-from nomina.store.schema import batches, resolution_runs, timeline_builds
 from nomina.timeline import parse_as_of
 
 router = APIRouter(prefix="/api", tags=["figures"])
@@ -46,15 +44,6 @@ def _as_of(
         return parse_as_of(as_of)
     except ValueError as error:
         raise ApiError(422, str(error).replace("--as-of", "as_of"), field="as_of") from None
-
-
-def register_state(store: Store) -> tuple[Any, ...]:
-    """Changes whenever a figure now can: a source lands, a resolution run, a timeline
-    build (index lookups only)."""
-    columns = (batches.c.id, resolution_runs.c.id, timeline_builds.c.id)
-    with store.engine.connect() as connection:
-        query = select(*(select(func.max(column)).scalar_subquery() for column in columns))
-        return tuple(connection.execute(query).one())
 
 
 class FigureCache:

@@ -114,3 +114,9 @@ def test_empty() -> None:
 def test_parse_never_fails(text: str, part: str | None, country: str | None) -> None:
     parse_name(text, citizenship=country)
     parse_name(given=part, family=text, patronymic=part)
+
+
+def test_a_joiner_inside_a_word_keeps_it_one_token():
+    from nomina.names.parse import tokens
+
+    assert tokens("देवेन्\u200dद्र कुमार") == ["देवेन्द्र", "कुमार"]

@@ -407,3 +407,11 @@ def test_date_error_hints_fit_the_form() -> None:
 def test_odd_cell_types_are_field_errors(value: object) -> None:
     with pytest.raises(FieldValueError):
         parse_date(value)  # type: ignore[arg-type]
+
+
+def test_joiners_inside_a_word_do_not_split_it():
+    from nomina.ingest.values import parse_text
+
+    # Zero-width joiner after a virama (a half form), as Hindi keyboards type it.
+    assert parse_text("देवेन्\u200dद्र  कुमार\u200b थापा") == "देवेन्द्र कुमार थापा"
+    assert parse_text("\ufeffمحمد\u200cرضا") == "محمدرضا"

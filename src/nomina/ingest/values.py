@@ -27,6 +27,7 @@ from typing import Literal
 import nepali_datetime
 
 from nomina.concepts import EVENT_KINDS
+from nomina.names.parse import INVISIBLE_JOINERS
 from nomina.reference import lookup_territory, territory_codes_in
 from nomina.reference.vocabulary import (
     BIKRAM_SAMBAT_FILLERS,
@@ -414,13 +415,14 @@ def parse_status(text: str) -> str:
     return result
 
 
-_SPACE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+_SPACE = re.compile(r"[\s\u200b]+")
 
 
 def parse_text(text: str) -> str:
-    """Trimmed text with inner whitespace (tabs, newlines, no-break spaces) collapsed."""
+    """Trimmed text with inner whitespace (tabs, newlines, no-break spaces, zero-width
+    spaces) collapsed, and joiners removed."""
     if not isinstance(text, str):
         text = str(text)
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", text.translate(INVISIBLE_JOINERS)).strip()

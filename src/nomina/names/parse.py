@@ -94,16 +94,20 @@ def _is_token_char(char: str) -> bool:
     )
 
 
+# Joiners shape letters inside a word (देवेन्\u200dद्र, Persian ZWNJ); the word joiner and a
+# stray byte-order mark join or mark nothing: all of them go, none of them splits a word.
+INVISIBLE_JOINERS = dict.fromkeys(map(ord, "\u200c\u200d\u2060\ufeff"))
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9'`\-]+")
 
 
 def tokens(text: str) -> list[str]:
-    """Name tokens: runs of letters, digits and marks (apostrophes and hyphens inside)."""
+    """Name tokens: runs of letters, digits and marks (apostrophes and hyphens inside);
+    zero-width joiners, which shape letters inside a word, do not split it."""
     if text.isascii():
         found = (t.strip(_APOSTROPHE + "-") for t in _ASCII_TOKEN.findall(text))
         return [t for t in found if any(c.isalnum() for c in t)]
     out, current = [], []
-    for char in text:
+    for char in text.translate(INVISIBLE_JOINERS):
         if _is_token_char(char):
             current.append(char)
         elif current:

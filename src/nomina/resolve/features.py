@@ -38,7 +38,7 @@ from nomina.store.schema import record_fields, record_keys, records, sources
 
 # Bump when nomina.names or this module change the keys a name gets: stored keys of an
 # older version are recomputed.
-NAME_KEYS_VERSION = 1
+NAME_KEYS_VERSION = 2  # 2: joiners no longer split a name unit
 
 FEATURE_COLUMNS = (
     "unique_id",

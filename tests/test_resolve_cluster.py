@@ -409,3 +409,30 @@ def test_a_weighed_chain_is_still_checked_on_birth_dates() -> None:
     result = cluster_records([1, 2, 3, 5], pairs, [], records)
     assert result.clusters == (frozenset({1, 2}), frozenset({3, 5}))
     assert "birth dates 1958 and 1962" in result.splits[0].reasons[0]
+
+
+def test_a_chain_refused_for_want_of_a_direct_score_names_the_pairs_to_weigh() -> None:
+    # 3's number differs from 1's and 2's; 3 was scored strong with 1 only (no blocking
+    # rule compared 2 and 3). The refusal names 2–3: scored, it settles the chain.
+    born = "1911-10-01"
+    records = {1: facts(1, ("7492384",), born), 2: facts(2, ("7492384",), born)}
+    records[3] = facts(3, ("8186634",), born)
+    pairs = [strong(1, 2, 12), strong(1, 3, 9)]
+    result = cluster_records(range(1, 4), pairs, [], records)
+    assert result.clusters == (frozenset({1, 2}), frozenset({3}))
+    assert result.unweighed == ((2, 3),)
+    weighed = cluster_records(range(1, 4), [*pairs, strong(2, 3, 8)], [], records)
+    assert weighed.clusters == (frozenset({1, 2, 3}),)
+    assert weighed.unweighed == ()
+
+
+def test_no_pair_is_asked_for_where_birth_dates_already_veto() -> None:
+    # 2 and 3 differ in number and give different birth dates: scoring them cannot help.
+    records = {
+        1: facts(1, ("7492384",), "1911-10-01"),
+        2: facts(2, ("7492384",), "1911-10-02"),
+        3: facts(3, ("8186634",), "1911-10-01"),
+    }
+    result = cluster_records(range(1, 4), [strong(1, 2, 12), strong(1, 3, 9)], [], records)
+    assert result.clusters == (frozenset({1, 2}), frozenset({3}))
+    assert result.unweighed == ()

@@ -376,6 +376,26 @@ def test_nomina_model_scores_the_same_pairs_on_spark(spark, small_register):
     assert first_spark == first_duckdb
 
 
+def test_given_pairs_score_the_same_on_spark(spark, small_register):
+    """Pairs handed in (the ones clustering asks to have weighed), not blocked."""
+    from nomina.resolve import build_features, train_and_score
+    from nomina.resolve.linkage import score_record_pairs
+
+    features = build_features(small_register)
+    scored, model = train_and_score(features, engine="duckdb")
+    ids = features.column("unique_id").to_pylist()
+    wanted = [(scored.left[i], scored.right[i]) for i in range(0, len(scored), 25)]
+    wanted = [(int(a), int(b)) for a, b in wanted] + [(ids[0], ids[-1])]
+    on = {
+        engine: score_record_pairs(features, wanted, model, engine=engine, floor=0.0)
+        for engine in engines.ENGINES
+    }
+    assert len(on["duckdb"]) == len(wanted)
+    assert on["spark"].left.tolist() == on["duckdb"].left.tolist()
+    assert on["spark"].right.tolist() == on["duckdb"].right.tolist()
+    assert abs(on["spark"].probability - on["duckdb"].probability).max() < TOLERANCE
+
+
 def test_resolve_runs_on_spark(spark, small_register):
     from nomina.resolve.run import resolve_register
 

@@ -82,6 +82,27 @@ def test_scoring_in_parts_gives_the_pairs_of_one_pass(linked_world, monkeypatch)
     assert [p.contributions for p in parted] == [p.contributions for p in pairs]
 
 
+def test_given_pairs_score_as_the_blocked_ones_do_and_others_too(linked_world):
+    from nomina.resolve.linkage import score_record_pairs
+
+    pairs, model, _, features = linked_world
+    chosen = pairs[:: max(1, len(pairs) // 40)]
+    # A pair no blocking rule proposed: the first record with one far down the register.
+    ids = features.column("unique_id").to_pylist()
+    proposed = {(p.left, p.right) for p in pairs}
+    unblocked = next((ids[0], other) for other in reversed(ids) if (ids[0], other) not in proposed)
+    wanted = [(p.left, p.right) for p in chosen] + [unblocked]
+    scored = list(score_record_pairs(features, wanted, model, floor=0.0))
+    by_pair = {(p.left, p.right): p for p in scored}
+    assert set(by_pair) == set(wanted)
+    for pair in chosen:
+        again = by_pair[(pair.left, pair.right)]
+        assert again.probability == pytest.approx(pair.probability)
+        assert again.contributions == pair.contributions
+    assert 0.0 <= by_pair[unblocked].probability <= 1.0
+    assert list(score_record_pairs(features, [], model)) == []
+
+
 def test_citizenship_counts_nothing_where_names_already_agree(linked_world):
     """A shared citizenship says nothing more once family and given names agree (they
     carry it); it still counts where the names differ, and a different one counts against."""

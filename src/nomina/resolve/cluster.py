@@ -14,7 +14,9 @@ of a person hold a reviewer's `different` judgement or contradicting facts:
   records, and name and birth date to the day vouch for the person: a copied-over
   wrong number, common in hand-kept lists, is then no veto; namesakes with other
   numbers and no shared full birth date stay apart; this look is capped at 64 record
-  pairs, beyond which the chain is refused). Numbers one slip
+  pairs, beyond which the chain is refused). A chain refused only because some such
+  pair was never scored (no blocking rule compared the two) names the pair in
+  `Clustering.unweighed`: the run scores it directly and clusters again. Numbers one slip
   apart, a digit mistyped or two swapped, count as shared: a clerk's error). A shared service
   number counts as sharing: one soldier keeps his service number when his passport is
   renewed, so it vouches for two different passport numbers (and the other way round).
@@ -105,6 +107,10 @@ class Clustering:
     clusters: tuple[frozenset[int], ...]  # every record id exactly once, by smallest id
     splits: tuple[SplitReport, ...]  # by smallest record id
     forced: tuple[ForcedMerge, ...] = ()  # by smallest record id
+    # Record pairs (smaller id first, sorted) whose numbers differ, that give one full
+    # birth date, and that no strong pair joined: a link was refused because the model
+    # never weighed them. Scoring them directly (see `nomina.resolve.run`) settles it.
+    unweighed: tuple[tuple[int, int], ...] = ()
 
 
 class _State:
@@ -463,10 +469,12 @@ def _cluster(
     # Two sets are offered many times (one strong pair after another between them); a
     # root's set changes only by growing, so (root, size) on both sides names a question.
     answered: dict[tuple[int, int, int, int], bool] = {}
+    unweighed: set[tuple[int, int]] = set()
 
     def weighed(sa: _State, ra: int, sb: _State, rb: int) -> bool:
         """Every record of one set and record of the other whose numbers differ were scored
-        a strong pair directly: the model weighed those numbers, as for two single records."""
+        a strong pair directly: the model weighed those numbers, as for two single records.
+        Pairs that fail only for want of a direct score go to `unweighed`."""
         nonlocal direct
         ha, hb = sa.holders or (), sb.holders or ()
         if len(ha) * len(hb) > _WEIGHED_CAP:
@@ -477,18 +485,23 @@ def _cluster(
             return known
         if direct is None:
             direct = _direct_pairs(strong, facts)
-        answer = True
+        vetoed, unscored = False, []
         for x in ha:
             fx = facts[rid[x]]
             for y in hb:
                 fy = facts[rid[y]]
-                if _numbers_differ(fx, fy) and not (
-                    _pair_key(rid[x], rid[y]) in direct and _same_full_birth_date(fx, fy)
-                ):
-                    answer = False
+                if not _numbers_differ(fx, fy):
+                    continue
+                if not _same_full_birth_date(fx, fy):
+                    vetoed = True
                     break
-            if not answer:
+                if _pair_key(rid[x], rid[y]) not in direct:
+                    unscored.append((min(rid[x], rid[y]), max(rid[x], rid[y])))
+            if vetoed:
                 break
+        if not vetoed:
+            unweighed.update(unscored)
+        answer = not vetoed and not unscored
         answered[question] = answer
         return answer
 
@@ -603,6 +616,7 @@ def _cluster(
         clusters=clusters,
         splits=_split_reports(refused, parent, by_root),
         forced=_forced_reports(forced, parent, by_root),
+        unweighed=tuple(sorted(unweighed)),
     )
 
 

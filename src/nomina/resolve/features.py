@@ -295,6 +295,12 @@ def load_features(store: Store, *, progress: Callable[[str], None] | None = None
     return table
 
 
+def features_of_records(store: Store, record_ids: Collection[int]) -> pa.Table:
+    """Linkage features of the given records only (their stored name keys read, missing
+    ones computed), for scoring a few pairs without reading the register."""
+    return _build_features(store, sorted(set(record_ids)), lambda _step: None)
+
+
 def _build_features(
     store: Store, record_ids: list[int] | None, say: Callable[[str], None]
 ) -> pa.Table:

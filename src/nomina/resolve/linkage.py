@@ -70,8 +70,15 @@ class ScoredPairs:
             yield self[i]
 
     @classmethod
+    def empty(cls) -> ScoredPairs:
+        ids = np.zeros(0, np.int64)
+        return cls(ids, ids, np.zeros(0), np.zeros(0), pa.array([], pa.large_string()))
+
+    @classmethod
     def concatenated(cls, parts: Sequence[ScoredPairs]) -> ScoredPairs:
         """Parts joined, ordered by (left, right) as one query would have given them."""
+        if not parts:
+            return cls.empty()
         if len(parts) == 1:
             return parts[0]
         left = np.concatenate([p.left for p in parts])
@@ -463,8 +470,9 @@ QUIET = logging.ERROR
 
 
 def _register(db: Any, features: pa.Table, engine: str, name: str | None = None) -> Any:
-    # DuckDB scans the Arrow table where it lies; Spark takes it through pandas.
-    table = features.to_pandas() if engine == "spark" else features
+    # DuckDB scans the Arrow table where it lies; Spark 4 builds its DataFrame from Arrow
+    # with Arrow's types (through pandas, a column of nulls only loses its type).
+    table = db.spark.createDataFrame(features) if engine == "spark" else features
     return db.register(table, table_name=name) if name else db.register(table)
 
 
@@ -692,6 +700,41 @@ def score_new_records(
             _register(db, features, engine, "register"),
         ]
         linker = _linker(db, tables, model, features, engine)
+        predictions = linker.inference.predict(threshold_match_probability=floor)
+        return _compact(predictions, model, engine)
+
+
+def score_record_pairs(
+    features: pa.Table,
+    wanted: Sequence[tuple[int, int]],
+    model_json: str,
+    *,
+    engine: str = "duckdb",
+    floor: float = PAIR_FLOOR,
+) -> ScoredPairs:
+    """Score the given record pairs with a trained model, whatever the blocking rules
+    propose: the pairs clustering needs weighed and no rule compared (a chain through
+    third records whose numbers differ). `features` must hold every record named.
+
+    The pairs are handed to Splink as its table of blocked pairs, so they are scored by
+    the same comparisons and kept term frequencies as any other pair.
+    """
+    logging.getLogger("splink").setLevel(QUIET)
+    if not wanted:
+        return ScoredPairs.empty()
+    model = model_on_engine(json.loads(model_json), engine, present_columns(features))
+    ids = pa.array(sorted({record for pair in wanted for record in pair}), pa.int64())
+    needed = features.filter(pc.is_in(features.column("unique_id"), value_set=ids))
+    blocked = pa.table(
+        {
+            "match_key": pa.array(["0"] * len(wanted)),
+            "join_key_l": pa.array([min(pair) for pair in wanted], pa.int64()),
+            "join_key_r": pa.array([max(pair) for pair in wanted], pa.int64()),
+        }
+    )
+    with opened_database(engine) as db:
+        linker = _linker(db, _register(db, needed, engine), model, needed, engine)
+        linker.table_management.register_blocked_pairs_for_predict(_register(db, blocked, engine))
         predictions = linker.inference.predict(threshold_match_probability=floor)
         return _compact(predictions, model, engine)
 

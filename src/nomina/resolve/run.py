@@ -27,9 +27,14 @@ from sqlalchemy import Connection, bindparam, func, select
 from nomina.names import compare_names
 from nomina.resolve.certainty import RecordEvidence, assess_certainty, load_policy
 from nomina.resolve.cluster import Judgement, Pair, RecordFacts, cluster_records
-from nomina.resolve.features import iter_record_fields, load_features
+from nomina.resolve.features import features_of_records, iter_record_fields, load_features
 from nomina.resolve.identity import LineageEvent, assign_person_ids
-from nomina.resolve.linkage import ScoredPairs, score_new_records, train_and_score
+from nomina.resolve.linkage import (
+    ScoredPairs,
+    score_new_records,
+    score_record_pairs,
+    train_and_score,
+)
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
@@ -129,9 +134,14 @@ def _full(
         verdicts = _latest_judgements(connection)
         previous = _membership(connection)
     strong = _strong_pairs(scored, threshold)
-    plan = _plan(store, scope, strong, verdicts, previous, threshold, say, whole_register=True)
+    weigh = _Weigher(store, model, threshold, engine, scored, stored=False)
+    plan = _plan(
+        store, scope, strong, verdicts, previous, threshold, say, weigh, whole_register=True
+    )
     say("write persons")
-    return _commit(store, plan, scored, model, threshold, engine, actor, "full", records, None)
+    return _commit(
+        store, plan, weigh.all_scored(), model, threshold, engine, actor, "full", records, None
+    )
 
 
 def _incremental(
@@ -166,6 +176,7 @@ def _incremental(
     with store.engine.connect() as connection:
         stored = _stored_strong_pairs(connection, scope, last.threshold)
     in_scope = set(scope)
+    weigh = _Weigher(store, last.model, last.threshold, engine, scored, stored=True)
     plan = _plan(
         store,
         scope,
@@ -174,11 +185,12 @@ def _incremental(
         {r: p for r, p in previous.items() if r in in_scope},
         last.threshold,
         say,
+        weigh,
     )
     say("write persons")
     return _commit(
-        store, plan, scored, last.model, last.threshold, engine, actor, "incremental", records,
-        touched_persons,
+        store, plan, weigh.all_scored(), last.model, last.threshold, engine, actor,
+        "incremental", records, touched_persons,
     )  # fmt: skip
 
 
@@ -207,11 +219,12 @@ def _plan(
     previous: dict[int, int],
     threshold: float,
     say: Callable[[str], None],
+    weigh: _Weigher | None = None,
     *,
     whole_register: bool = False,
 ) -> _Plan:
     """Cluster the records in scope (`whole_register`: every record), give the clusters
-    stable ids, assess certainty."""
+    stable ids, assess certainty. `weigh` scores the pairs a refusal needs weighed."""
     with store.engine.connect() as connection:
         next_id = (connection.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
         source_info = {row.id: row for row in connection.execute(select(sources))}
@@ -220,7 +233,14 @@ def _plan(
     for fields in iter_record_fields(store, record_ids=None if whole_register else scope):
         facts[fields["record_id"]] = _facts(fields)
         evidence[fields["record_id"]] = _evidence(fields, source_info[fields["source_id"]])
+    strong = list(strong)
     clustering = cluster_records(scope, strong, verdicts, facts, threshold=threshold)
+    for _round in range(WEIGH_ROUNDS):
+        found = weigh(clustering.unweighed, say) if weigh is not None else []
+        if not found:
+            break
+        strong += found
+        clustering = cluster_records(scope, strong, verdicts, facts, threshold=threshold)
     membership, lineage = assign_person_ids(clustering.clusters, previous, next_id)
     say("assess certainty")
     same_by_person: dict[int, int] = defaultdict(int)
@@ -273,6 +293,84 @@ def _commit(
         lineage=_count(event.kind for event in plan.lineage),
         **totals,
     )
+
+
+# A refused link can name record pairs no blocking rule compared: two records whose
+# numbers differ (a renewed passport, a number copied wrong) and that give one full
+# birth date, each joined to the person through third records. Those pairs are scored
+# directly and the records clustered again, at most this many times (a pair newly joined
+# can bring another refusal to light).
+WEIGH_ROUNDS = 3
+
+
+class _Weigher:
+    """Scores, with the run's model, the record pairs clustering asks to have weighed
+    (`Clustering.unweighed`) that were not scored already; returns the strong ones and
+    keeps every pair it scored, to be written with the run's pairs."""
+
+    def __init__(
+        self,
+        store: Store,
+        model: str,
+        threshold: float,
+        engine: str,
+        scored: ScoredPairs | None,
+        *,
+        stored: bool,
+    ) -> None:
+        self.store, self.model, self.threshold, self.engine = store, model, threshold, engine
+        self.scored = scored
+        self.stored = stored  # pairs of earlier runs stay (an incremental run)
+        self.asked: set[tuple[int, int]] = set()
+        self.extra: list[ScoredPairs] = []
+
+    def __call__(self, wanted: Iterable[tuple[int, int]], say: Callable[[str], None]) -> list[Pair]:
+        fresh = sorted(set(wanted) - self.asked)
+        self.asked.update(fresh)
+        fresh = [pair for pair in fresh if pair not in self._already_scored(fresh)]
+        if not fresh:
+            return []
+        say(f"weigh {len(fresh):,} record pairs no blocking rule compared")
+        records = {record for pair in fresh for record in pair}
+        part = score_record_pairs(
+            features_of_records(self.store, records), fresh, self.model, engine=self.engine
+        )
+        self.extra.append(part)
+        return list(_strong_pairs(part, self.threshold))
+
+    def _already_scored(self, wanted: list[tuple[int, int]]) -> set[tuple[int, int]]:
+        known: set[tuple[int, int]] = set()
+        for part in ([self.scored] if self.scored is not None else []) + self.extra:
+            keys = part.left.astype(np.int64) * _KEY_SPAN + part.right
+            asked = np.array([left * _KEY_SPAN + right for left, right in wanted], np.int64)
+            hits = asked[np.isin(asked, keys)]
+            known.update((int(key // _KEY_SPAN), int(key % _KEY_SPAN)) for key in hits)
+        if self.stored:
+            with self.store.engine.connect() as connection:
+                known.update(_stored_pairs(connection, wanted))
+        return known
+
+    def all_scored(self) -> ScoredPairs | None:
+        parts = ([self.scored] if self.scored is not None else []) + self.extra
+        return ScoredPairs.concatenated(parts) if parts else None
+
+
+_KEY_SPAN = 1 << 32  # record ids below it: a pair as one int64
+
+
+def _stored_pairs(connection: Connection, wanted: list[tuple[int, int]]) -> set[tuple[int, int]]:
+    """Which of `wanted` (smaller id first) an earlier run scored."""
+    lefts = sorted({left for left, _ in wanted})
+    asked = set(wanted)
+    found = set()
+    for chunk in in_chunks(lefts):
+        query = select(pairs.c.left_record_id, pairs.c.right_record_id).where(
+            pairs.c.left_record_id.in_(chunk)
+        )
+        found.update(
+            (row[0], row[1]) for row in connection.execute(query) if (row[0], row[1]) in asked
+        )
+    return found
 
 
 def _strong_pairs(scored: ScoredPairs, threshold: float) -> Iterator[Pair]:

@@ -327,7 +327,8 @@ class _Weigher:
     def __call__(self, wanted: Iterable[tuple[int, int]], say: Callable[[str], None]) -> list[Pair]:
         fresh = sorted(set(wanted) - self.asked)
         self.asked.update(fresh)
-        fresh = [pair for pair in fresh if pair not in self._already_scored(fresh)]
+        known = self._already_scored(fresh)
+        fresh = [pair for pair in fresh if pair not in known]
         if not fresh:
             return []
         say(f"weigh {len(fresh):,} record pairs no blocking rule compared")

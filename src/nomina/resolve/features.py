@@ -14,7 +14,7 @@ import os
 import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -337,21 +337,64 @@ def _build_features(
         batches: list[pa.RecordBatch] = []
         stream = connection.execution_options(stream_results=True, yield_per=_BATCH)
         with _name_workers(missing) as normalise:
+            # A pipeline of two: the workers normalise one chunk's names while this
+            # process stores the keys of the chunk before and assembles its features.
+            pending: _Chunk | None = None
             for selection in selections:
                 for rows in stream.execute(selection).partitions():
-                    batches.append(_rows_batch(store, rows, normalise))
+                    chunk = _Chunk.started(rows, normalise)
+                    if pending is not None:
+                        batches.append(pending.finished(store))
+                    pending = chunk
+            if pending is not None:
+                batches.append(pending.finished(store))
     return pa.Table.from_batches(batches, schema=FEATURE_SCHEMA)
 
 
-def _rows_batch(
-    store: Store,
-    rows: Sequence[Any],
-    normalise: Callable[[list[dict[str, Any]]], list[RecordNameKeys]],
-) -> pa.RecordBatch:
-    columns = ("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS)
-    chunk = [dict(zip(columns, row[:-1], strict=True)) for row in rows]
-    stored = {row[0]: row[-1] for row in rows if row[-1] is not None}
-    return _batch(chunk, _chunk_name_keys(store, chunk, stored, normalise))
+# Normalising: a list of records' name inputs in, a way to wait for their keys out.
+Normaliser = Callable[[list[dict[str, Any]]], Callable[[], list[RecordNameKeys]]]
+_COLUMNS = ("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS)
+
+
+@dataclass
+class _Chunk:
+    """A chunk of records on its way to features: its fields, its stored name keys, and
+    the normalisation under way of the distinct names that have none."""
+
+    fields: list[dict[str, Any]]
+    stored: dict[int, str]
+    unkeyed: dict[tuple[Any, ...], list[int]]  # distinct name inputs → their records
+    computing: Callable[[], list[RecordNameKeys]]
+
+    @classmethod
+    def started(cls, rows: Sequence[Any], normalise: Normaliser) -> _Chunk:
+        fields = [dict(zip(_COLUMNS, row[:-1], strict=True)) for row in rows]
+        stored = {row[0]: row[-1] for row in rows if row[-1] is not None}
+        # Names repeat (one person in several lists, common names): each distinct name
+        # is normalised once.
+        unkeyed: dict[tuple[Any, ...], list[int]] = {}
+        for record in fields:
+            if record["record_id"] not in stored:
+                name = tuple(record[column] for column in _NAME_INPUTS)
+                unkeyed.setdefault(name, []).append(record["record_id"])
+        inputs = [dict(zip(_NAME_INPUTS, name, strict=True)) for name in unkeyed]
+        return cls(fields, stored, unkeyed, normalise(inputs) if inputs else list)
+
+    def finished(self, store: Store) -> pa.RecordBatch:
+        """The chunk's features, once its new name keys are computed and stored (each
+        chunk in its own transaction: the keys are a cache, never half a record's)."""
+        found = {
+            record: RecordNameKeys(**orjson.loads(keys)) for record, keys in self.stored.items()
+        }
+        computed = {
+            record: keys
+            for named, keys in zip(self.unkeyed.values(), self.computing(), strict=True)
+            for record in named
+        }
+        if computed:
+            _store_name_keys(store, computed)
+            found.update(computed)
+        return _batch(self.fields, found)
 
 
 _BATCH = 50_000
@@ -375,27 +418,6 @@ def _batch(chunk: list[dict[str, Any]], names: dict[int, RecordNameKeys]) -> pa.
     return pa.RecordBatch.from_pydict(columns, schema=FEATURE_SCHEMA)
 
 
-def _chunk_name_keys(
-    store: Store,
-    chunk: list[dict[str, Any]],
-    stored: dict[int, str],
-    normalise: Callable[[list[dict[str, Any]]], list[RecordNameKeys]],
-) -> dict[int, RecordNameKeys]:
-    """The chunk's name keys: stored ones read, missing ones computed and stored (each
-    chunk in its own transaction: the keys are a cache, never half a record's)."""
-    found = {
-        fields["record_id"]: RecordNameKeys(**orjson.loads(stored[fields["record_id"]]))
-        for fields in chunk
-        if fields["record_id"] in stored
-    }
-    todo = [fields for fields in chunk if fields["record_id"] not in found]
-    if todo:
-        computed = dict(zip((f["record_id"] for f in todo), normalise(todo), strict=True))
-        _store_name_keys(store, computed)
-        found.update(computed)
-    return found
-
-
 def _store_name_keys(store: Store, computed: dict[int, RecordNameKeys]) -> None:
     ids = sorted(computed)
     with store.engine.begin() as connection:
@@ -406,7 +428,7 @@ def _store_name_keys(store: Store, computed: dict[int, RecordNameKeys]) -> None:
             record_keys,
             ("record_id", "version", "name_keys"),
             [
-                (record_id, NAME_KEYS_VERSION, orjson.dumps(asdict(computed[record_id])).decode())
+                (record_id, NAME_KEYS_VERSION, orjson.dumps(computed[record_id]).decode())
                 for record_id in ids
             ],
         )
@@ -417,19 +439,19 @@ PARALLEL_FROM = 50_000
 
 
 @contextmanager
-def _name_workers(count: int) -> Iterator[Callable[[list[dict[str, Any]]], list[RecordNameKeys]]]:
-    """A function normalising the names of a list of records: in this process, or for
-    `count` records or more over one process per core."""
+def _name_workers(count: int) -> Iterator[Normaliser]:
+    """A `Normaliser`: in this process, or for `count` records or more over one process
+    per core, computing while the caller goes on."""
     workers = os.cpu_count() or 1
     if (
         count < PARALLEL_FROM
         or workers < 2
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        yield lambda inputs: [name_features(fields) for fields in inputs]
+        yield lambda inputs: lambda: [name_features(fields) for fields in inputs]
         return
     # Fork: workers inherit the name tables (rigour's tagger takes seconds to load)
     # instead of each loading them again.
     name_features({"full_name": "Warm Up"})
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield lambda inputs: pool.map(name_features, inputs, chunksize=2_000)
+        yield lambda inputs: pool.map_async(name_features, inputs, chunksize=2_000).get

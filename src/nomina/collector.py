@@ -23,3 +23,16 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def release_arrow_memory() -> None:
+    """Hand memory Arrow's allocator keeps for reuse back to the operating system.
+
+    Arrow's pool (mimalloc or jemalloc) keeps what scoring a register frees (parts of
+    scored pairs, explanations concatenated, the features once dropped) to reuse it: at
+    a million records 1.4 GB that the clustering that follows, all Python objects,
+    never reuses, on top of its own peak.
+    """
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()

@@ -24,6 +24,7 @@ import numpy as np
 import pyarrow as pa
 from sqlalchemy import Connection, bindparam, func, select
 
+from nomina.collector import release_arrow_memory
 from nomina.names import compare_names
 from nomina.resolve.certainty import RecordEvidence, assess_certainty, load_policy
 from nomina.resolve.cluster import Judgement, Pair, RecordFacts, cluster_records
@@ -129,6 +130,7 @@ def _full(
     scope = features.column("unique_id").to_pylist()
     scored, model = train_and_score(features, engine=engine, model=model, progress=say)
     del features
+    release_arrow_memory()
     say("cluster records into persons")
     with store.engine.connect() as connection:
         verdicts = _latest_judgements(connection)
@@ -168,6 +170,7 @@ def _incremental(
     say(f"score {len(new_ids):,} new records against the register")
     scored = score_new_records(features, new_ids, last.model, engine=engine) if new_ids else None
     del features
+    release_arrow_memory()
     strong = list(_strong_pairs(scored, last.threshold)) if scored is not None else []
     touched = set(new_ids) | judged | {end for pair in strong for end in (pair.left, pair.right)}
     touched_persons = {previous[record] for record in touched if record in previous}

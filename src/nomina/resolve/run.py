@@ -525,18 +525,24 @@ def _write(
             connection.execute(person_records.delete().where(person_records.c.record_id.in_(chunk)))
         existing = set(touched_persons or ())
     _write_persons(connection, run_id, plan.assessed, existing)
+    # Rows are generated as they are written: at a million records, lists of them
+    # would be a gigabyte of tuples and strings on top of the plan.
+    membership = plan.membership
     bulk_insert(
-        connection, person_records, ("record_id", "person_id"), sorted(plan.membership.items())
+        connection,
+        person_records,
+        ("record_id", "person_id"),
+        ((record, membership[record]) for record in sorted(membership)),
     )
     first = (connection.execute(select(func.max(person_lineage.c.id))).scalar() or 0) + 1
     bulk_insert(
         connection,
         person_lineage,
         ("id", "run_id", "kind", "person_id", "other_ids", "records"),
-        [
+        (
             (first + n, run_id, e.kind, e.person_id, json.dumps(list(e.other_ids)), len(e.records))
             for n, e in enumerate(plan.lineage)
-        ],
+        ),
     )
     append_audit(
         connection,
@@ -585,21 +591,21 @@ def _write_persons(
 ) -> None:
     """Insert new persons, update kept ones, retire the ids of `existing` no longer used
     (merged into others; they stay, retired, for lineage)."""
-    rows = [
-        (person_id, count, level, json.dumps(reasons, ensure_ascii=False))
-        for person_id, (count, level, reasons) in assessed.items()
-    ]
+
+    def why(reasons: list[str]) -> str:
+        return json.dumps(reasons, ensure_ascii=False)
+
     bulk_insert(
         connection,
         persons,
         ("id", "created_run_id", "updated_run_id", "records", "certainty", "certainty_reasons",
          "retired"),
-        [(pid, run_id, run_id, count, level, why, 0) for pid, count, level, why in rows
-         if pid not in existing],
+        ((pid, run_id, run_id, count, level, why(reasons), 0)
+         for pid, (count, level, reasons) in assessed.items() if pid not in existing),
     )  # fmt: skip
     kept = [
-        {"pid": pid, "count": count, "level": level, "why": why}
-        for pid, count, level, why in rows
+        {"pid": pid, "count": count, "level": level, "why": why(reasons)}
+        for pid, (count, level, reasons) in assessed.items()
         if pid in existing
     ]
     if kept:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence, Sized
 from typing import Any
 
 from sqlalchemy import Connection, Engine, Table, create_engine, event, text
@@ -61,15 +61,17 @@ def take_write_lock(connection: Connection) -> None:
 
 
 def bulk_insert(
-    connection: Connection, table: Table, columns: Sequence[str], rows: list[Sequence[Any]]
+    connection: Connection, table: Table, columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """Insert many rows (tuples in `columns` order) fast, in the caller's transaction.
 
     Straight to the driver: executemany on SQLite, COPY on PostgreSQL. SQLAlchemy's
     per-row parameter processing would otherwise cost a third of an ingest. Dates must
     come as ISO text (both backends read that, and it is what SQLAlchemy stores on SQLite).
+    `rows` may be a generator: both drivers consume it a row at a time, so a million rows
+    need not be built as a list first.
     """
-    if not rows:
+    if isinstance(rows, Sized) and not len(rows):
         return
     quoted = ", ".join(f'"{name}"' for name in columns)
     driver = connection.connection.driver_connection

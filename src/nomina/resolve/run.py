@@ -269,7 +269,7 @@ def _plan(
 def _commit(
     store: Store,
     plan: _Plan,
-    scored: ScoredPairs | None,
+    scored: list[ScoredPairs],
     model: str,
     threshold: float,
     engine: str,
@@ -289,7 +289,7 @@ def _commit(
     return ResolutionResult(
         run_id=run_id,
         records=records,
-        pairs=len(scored) if scored is not None else 0,
+        pairs=sum(map(len, scored)),
         mode=mode,
         new_records=sum(1 for record in plan.scope if record not in plan.previous),
         splits=plan.splits,
@@ -354,9 +354,10 @@ class _Weigher:
                 known.update(_stored_pairs(connection, wanted))
         return known
 
-    def all_scored(self) -> ScoredPairs | None:
-        parts = ([self.scored] if self.scored is not None else []) + self.extra
-        return ScoredPairs.concatenated(parts) if parts else None
+    def all_scored(self) -> list[ScoredPairs]:
+        """The run's scored pairs and those weighed, as parts: joining them would copy a
+        million pairs' explanations to add a few."""
+        return ([self.scored] if self.scored is not None else []) + self.extra
 
 
 _KEY_SPAN = 1 << 32  # record ids below it: a pair as one int64
@@ -489,7 +490,7 @@ def _totals(connection: Connection) -> dict[str, Any]:
 def _write(
     connection: Connection,
     plan: _Plan,
-    scored: ScoredPairs | None,
+    scored: list[ScoredPairs],
     model: str,
     threshold: float,
     engine: str,
@@ -507,7 +508,7 @@ def _write(
             engine=engine,
             threshold=threshold,
             records=records,
-            pairs=len(scored) if scored is not None else 0,
+            pairs=sum(map(len, scored)),
             persons=len(plan.assessed),
             model=model,
             actor=who,
@@ -515,8 +516,8 @@ def _write(
     ).inserted_primary_key[0]
     if full:
         connection.execute(pairs.delete())
-    if scored is not None:
-        _write_pairs(connection, run_id, scored)
+    for part in scored:
+        _write_pairs(connection, run_id, part)
     if full:
         connection.execute(person_records.delete())
         existing = set(connection.execute(select(persons.c.id)).scalars())
@@ -554,7 +555,7 @@ def _write(
             "mode": "full" if full else "incremental",
             "records": records,
             "records_in_scope": len(plan.scope),
-            "pairs": len(scored) if scored is not None else 0,
+            "pairs": sum(map(len, scored)),
             "persons_in_scope": len(plan.assessed),
         },
     )

@@ -7,6 +7,8 @@ full run exists) takes the last run's model and threshold, scores only the recor
 person holds yet against the whole register, and re-clusters only the persons those new
 pairs or new judgements touch: 1,000 new records cost seconds, not a full run. Records
 are never touched; a person id, once given, stays with its person (see identity).
+Both kinds of run score, after clustering, the record pairs a refused chain needed and
+no blocking rule compared (`WEIGH_ROUNDS`), and cluster again.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ from nomina.resolve.features import NAME_KEYS_VERSION
 from nomina.settings import current_actor
 from nomina.store import Store
 from nomina.store.audit import append_audit
-from nomina.store.dialect import bulk_insert, in_chunks, is_sqlite, take_write_lock
+from nomina.store.dialect import bulk_insert, in_chunks, is_sqlite, latest_ids, take_write_lock
 from nomina.store.schema import (
     batches,
     person_records,
@@ -133,8 +133,7 @@ def _register_marker(connection: Connection) -> tuple[Any, ...]:
     tables."""
     columns = (record_keys.c.record_id, search_records.c.record_id, resolution_runs.c.id,
                batches.c.id, timeline_builds.c.id)  # fmt: skip
-    query = select(*(select(func.max(column)).scalar_subquery() for column in columns))
-    return tuple(connection.execute(query).one())
+    return latest_ids(connection, columns)
 
 
 def refresh_search_index(store: Store) -> int:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-
 from nomina.store import Store
+from nomina.store.dialect import latest_ids
 from nomina.store.schema import batches, judgements, resolution_runs, timeline_builds
 
 
@@ -15,5 +14,4 @@ def register_state(store: Store) -> tuple[Any, ...]:
     resolution run, a timeline build, a judgement (index lookups only)."""
     columns = (batches.c.id, resolution_runs.c.id, timeline_builds.c.id, judgements.c.id)
     with store.engine.connect() as connection:
-        query = select(*(select(func.max(column)).scalar_subquery() for column in columns))
-        return tuple(connection.execute(query).one())
+        return latest_ids(connection, columns)

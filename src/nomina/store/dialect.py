@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Sequence, Sized
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, create_engine, event, text
+from sqlalchemy import Connection, Engine, Table, create_engine, event, func, select, text
 from sqlalchemy.engine import make_url
 
 # Any constant works; it only has to be the same for every nomina writer.
@@ -102,3 +102,10 @@ def in_chunks(ids: Collection[int], size: int = ID_CHUNK) -> Iterator[list[int]]
     ordered = sorted(set(ids))
     for start in range(0, len(ordered), size):
         yield ordered[start : start + size]
+
+
+def latest_ids(connection: Connection, columns: Sequence[Any]) -> tuple[Any, ...]:
+    """The largest value of each (indexed, growing) id column, in one query of index
+    lookups: a marker that changes whenever a row is added to any of their tables."""
+    query = select(*(select(func.max(column)).scalar_subquery() for column in columns))
+    return tuple(connection.execute(query).one())

@@ -173,15 +173,39 @@ def test_a_unit_is_compared_by_its_number():
 def test_name_pairs_too_common_to_block_on_are_left_out():
     import pyarrow as pa
 
-    from nomina.resolve.linkage import capped_name_pairs
+    from nomina.resolve.linkage import blocking_keys
 
     features = pa.table(
         {"unique_id": [1, 2, 3, 4], "name_pairs": [["a", "b"], ["a"], None, ["a", "c"]]}
     )
-    capped = capped_name_pairs(features, cap=2).column("name_pairs").to_pylist()
+    capped = blocking_keys(features, cap=2).column("name_pairs").to_pylist()
     assert capped == [["b"], None, None, ["c"]]  # "a" is held by three records
-    kept = capped_name_pairs(features, cap=3)
+    kept = blocking_keys(features, cap=3)
     assert kept.column("name_pairs").to_pylist() == features.column("name_pairs").to_pylist()
+
+
+def test_a_family_name_with_given_consonants_is_one_capped_blocking_key():
+    import pyarrow as pa
+
+    from nomina.resolve.linkage import blocking_keys
+
+    features = pa.table(
+        {
+            "unique_id": [1, 2, 3, 4, 5],
+            "family_key": ["kim", "kim", "kim", None, "li"],
+            "given_consonants": [["mnjn"], ["mnjn", "mnj"], ["mnjn"], ["mnjn"], None],
+            "given_key": ["minjun", "minjun", "minjun", "minjun", None],
+            "family_consonants": [None, None, None, None, ["l"]],
+        }
+    )
+    loose = blocking_keys(features, cap=10)
+    assert loose.column("family_given_consonants").to_pylist() == [
+        ["kim|mnjn"], ["kim|mnjn", "kim|mnj"], ["kim|mnjn"], None, None
+    ]  # fmt: skip
+    assert loose.column("given_family_consonants").to_pylist() == [None] * 5
+    # Three records share kim|mnjn: over a cap of two, only the rarer key is left.
+    capped = blocking_keys(features, cap=2).column("family_given_consonants").to_pylist()
+    assert capped == [None, ["kim|mnj"], None, None, None]
 
 
 def test_each_duckdb_connection_is_closed_when_scoring_is_done(linked_world):

@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -73,33 +74,53 @@ FEATURE_COLUMNS = (
 ARRAY_COLUMNS = tuple(c for c in FEATURE_COLUMNS if c.endswith(("_keys", "_consonants", "_pairs")))
 
 
-def _keys(units: tuple[str, ...]) -> list[str] | None:
-    return sorted({key for unit in units for key in unit_keys(unit)}) or None
+# The helpers below take a record's units of one role (its family name, its given names)
+# and are cached by them: a million records hold a few hundred thousand distinct names,
+# made of far fewer family names, given names and pairs of units.
+@lru_cache(maxsize=1 << 18)
+def _keys(units: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({key for unit in units for key in unit_keys(unit)}))
 
 
-def _consonants(units: tuple[str, ...]) -> list[str] | None:
-    return sorted({key for unit in units for key in unit_consonants(unit)}) or None
+@lru_cache(maxsize=1 << 18)
+def _consonants(units: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({key for unit in units for key in unit_consonants(unit)}))
+
+
+@lru_cache(maxsize=1 << 18)
+def _readings(unit: str) -> tuple[str, ...]:
+    """A unit's two most usual readings (skeletons)."""
+    return unit_skeletons(unit)[:2]
+
+
+@lru_cache(maxsize=1 << 18)
+def _unit_pair_keys(first: str, second: str) -> tuple[str, ...]:
+    return tuple(
+        "|".join(sorted((a, b))) for a in _readings(first) for b in _readings(second) if a != b
+    )
 
 
 def _pairs(units: tuple[str, ...]) -> list[str] | None:
     """Order-free keys of every two name units ("margus|pavlov"): two records that share
     two units in any order and any script meet in one block, birth date or not."""
-    keyed = [unit_skeletons(unit)[:2] for unit in dict.fromkeys(units)]
+    distinct = tuple(dict.fromkeys(units))
     found = {
-        "|".join(sorted((a, b)))
-        for i, first in enumerate(keyed)
-        for second in keyed[i + 1 :]
-        for a in first
-        for b in second
-        if a != b
+        key
+        for i, first in enumerate(distinct)
+        for second in distinct[i + 1 :]
+        for key in _unit_pair_keys(first, second)
     }
     return sorted(found) or None
+
+
+def _listed(keys: tuple[str, ...]) -> list[str] | None:
+    return list(keys) or None
 
 
 def _representative(units: tuple[str, ...]) -> str | None:
     """One key for the first unit, its most usual reading: what fuzzy comparisons and
     term frequencies use."""
-    keys = unit_skeletons(units[0]) if units else ()
+    keys = _readings(units[0]) if units else ()
     return keys[0] if keys else None
 
 
@@ -129,19 +150,19 @@ def name_features(fields: dict[str, Any]) -> RecordNameKeys:
         citizenship=fields.get("citizenship"),
     )
     parts = name_parts(parsed)
-    every = parts.family + parts.given + parts.patronymic
+    family, given, patronymic = _keys(parts.family), _keys(parts.given), _keys(parts.patronymic)
     return RecordNameKeys(
         name=parsed.original or None,
-        family_keys=_keys(parts.family),
-        given_keys=_keys(parts.given),
-        first_given_keys=_keys(parts.given[:1]),
-        other_given_keys=_keys(parts.given[1:]),
+        family_keys=_listed(family),
+        given_keys=_listed(given),
+        first_given_keys=_listed(_keys(parts.given[:1])),
+        other_given_keys=_listed(_keys(parts.given[1:])),
         # A father's name is part of how a person is named (Eldiyar in "Nursultan Eldiyar uulu").
-        patronymic_keys=_keys(parts.patronymic),
-        family_consonants=_consonants(parts.family),
-        given_consonants=_consonants(parts.given[:1]),
-        name_keys=_keys(every),
-        pairs=_pairs(every),
+        patronymic_keys=_listed(patronymic),
+        family_consonants=_listed(_consonants(parts.family)),
+        given_consonants=_listed(_consonants(parts.given[:1])),
+        name_keys=sorted({*family, *given, *patronymic}) or None,
+        pairs=_pairs(parts.family + parts.given + parts.patronymic),
         family_key=_representative(parts.family),
         given_key=_representative(parts.given),
         # The whole given name as one key (Ram Bahadur → rambahadur), for term frequencies.

@@ -384,39 +384,79 @@ BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
     ("number_slip_keys",),  # a document or service number, equal or one slip apart
     ("name_pairs",),  # two name units in common, any order, any script
     ("name_keys", "birth_year", "birth_month"),  # one unit and the month of birth
-    ("family_key", "given_consonants"),  # given name respelt (Aibek, Ajybek)
-    ("given_key", "family_consonants"),  # family name respelt (Toshev, Toshv)
+    ("family_given_consonants",),  # given name respelt (Aibek, Ajybek)
+    ("given_family_consonants",),  # family name respelt (Toshev, Toshv)
     ("family_key", "given_initial", "birth_year"),
 )
 
-
-# A pair of name units that many records share proposes pairs by the square of their
-# number, and those pairs cannot pass PAIR_FLOOR on the names alone: the shared name is
-# common, so its term frequency makes it weak evidence (at a million synthetic records,
-# keys held by more than 50 records proposed two thirds of 36 million candidate pairs,
-# of which 2.5 million passed the floor). Such keys are left out of the "two name units"
-# rule; the pairs that carry more than a name (a birth date, a number) are still proposed
-# by the other rules. Registers of a few thousand records have no key this common.
-NAME_PAIR_BLOCK_CAP = 50
+# Blocking keys made of two features: one name's key joined to the other name's
+# consonant keys (a record "Kim Minjun" holds "kim|mnjn"). Built for scoring only
+# (`blocking_keys`), so that they can be capped like the name pairs.
+COMPOSITE_KEYS: dict[str, tuple[str, str]] = {
+    "family_given_consonants": ("family_key", "given_consonants"),
+    "given_family_consonants": ("given_key", "family_consonants"),
+}
 
 
-def capped_name_pairs(features: pa.Table, cap: int = NAME_PAIR_BLOCK_CAP) -> pa.Table:
-    """`features` with the `name_pairs` keys held by more than `cap` records removed."""
-    column = features.column("name_pairs").combine_chunks()
+# A name key that many records share proposes pairs by the square of their number, and
+# those pairs cannot pass PAIR_FLOOR on the names alone: the shared name is common, so
+# its term frequency makes it weak evidence (at a million synthetic records, keys held by
+# more than 50 records proposed two thirds of 36 million candidate pairs, of which 2.5
+# million passed the floor; after the name pairs were capped, the family name with the
+# given name's consonants still proposed 13 of 22 million pairs from such keys). Such
+# keys are left out of the name-only rules; the pairs that carry more than a name (a
+# birth date, a number) are still proposed by the other rules. Registers of a few
+# thousand records have no key this common.
+NAME_BLOCK_CAP = 50
+CAPPED_KEYS = ("name_pairs", *COMPOSITE_KEYS)
+
+
+def blocking_keys(features: pa.Table, cap: int = NAME_BLOCK_CAP) -> pa.Table:
+    """`features` with the composite keys added (`COMPOSITE_KEYS`), and the keys of the
+    name-only rules (`CAPPED_KEYS`) held by more than `cap` records removed."""
+    for name, (key, consonants) in COMPOSITE_KEYS.items():
+        if {key, consonants} <= set(features.column_names) and name not in features.column_names:
+            features = features.append_column(
+                name, _joined_keys(features.column(key), features.column(consonants))
+            )
+    for name in CAPPED_KEYS:
+        if name in features.column_names:
+            index = features.schema.get_field_index(name)
+            capped = _capped(features.column(name).combine_chunks(), cap)
+            features = features.set_column(index, features.schema.field(index), capped)
+    return features
+
+
+def _lists(values: pa.Array, owners: np.ndarray, rows: int) -> pa.Array:
+    """A list array of `rows` rows from flat `values` and the row each belongs to (in row
+    order); rows left without a value are null, as a record without keys is."""
+    lengths = np.bincount(owners, minlength=rows)
+    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]), pa.int32())
+    lists = pa.ListArray.from_arrays(offsets, values)
+    emptied = pc.equal(pc.list_value_length(lists), 0)
+    return pc.if_else(emptied, pa.scalar(None, lists.type), lists)
+
+
+def _joined_keys(keys: pa.ChunkedArray, lists: pa.ChunkedArray) -> pa.Array:
+    """Each row's `keys` value joined by "|" to each value of its `lists` row."""
+    column = lists.combine_chunks()
+    owners = pc.list_parent_indices(column)
+    joined = pc.binary_join_element_wise(
+        pc.take(keys.combine_chunks(), owners), pc.list_flatten(column), "|"
+    )
+    present = pc.is_valid(joined)  # a record without the key has no composite key
+    return _lists(joined.filter(present), owners.filter(present).to_numpy(), len(column))
+
+
+def _capped(column: pa.Array, cap: int) -> pa.Array:
     flat = pc.list_flatten(column)
     counts = pc.value_counts(flat)
     common = counts.field("values").filter(pc.greater(counts.field("counts"), cap))
     if not len(common):
-        return features
+        return column
     keep = pc.invert(pc.is_in(flat, value_set=common))
     owners = pc.list_parent_indices(column).filter(keep).to_numpy()
-    lengths = np.bincount(owners, minlength=len(column))
-    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths)]), pa.int32())
-    lists = pa.ListArray.from_arrays(offsets, flat.filter(keep))
-    emptied = pc.equal(pc.list_value_length(lists), 0)  # no key left: no pair proposed
-    lists = pc.if_else(emptied, pa.scalar(None, lists.type), lists)
-    index = features.schema.get_field_index("name_pairs")
-    return features.set_column(index, features.schema.field(index), lists)
+    return _lists(flat.filter(keep), owners, len(column))
 
 
 def present_columns(features: pa.Table) -> set[str]:
@@ -431,8 +471,9 @@ def blocking_rules(present: Collection[str]) -> list[Any]:
 
     from nomina.resolve.features import ARRAY_COLUMNS
 
+    arrays = (*ARRAY_COLUMNS, *COMPOSITE_KEYS)
     return [
-        block_on(*columns, arrays_to_explode=[c for c in columns if c in ARRAY_COLUMNS] or None)
+        block_on(*columns, arrays_to_explode=[c for c in columns if c in arrays] or None)
         for columns in BLOCKING_RULES
         if all(column in present for column in columns)
     ]
@@ -568,12 +609,12 @@ def train_and_score(
 
     logging.getLogger("splink").setLevel(QUIET)
     say = progress or (lambda _step: None)
+    features = blocking_keys(features)  # before training: the model keeps its rules
     if model:
         trained_model = model_on_engine(json.loads(model), engine, present_columns(features))
     else:
         trained_model = _train_model(features, engine, say)
     say("score candidate pairs")
-    features = capped_name_pairs(features)
     with opened_database(engine) as db:
         # A fresh linker from the smoothed model: EM alone leaves some levels at m = 0.
         linker = _linker(db, _register(db, features, engine), trained_model, features, engine)
@@ -689,9 +730,9 @@ def score_new_records(
     """
 
     logging.getLogger("splink").setLevel(QUIET)
+    features = blocking_keys(features)  # counted over the register, as in a full run
     model = model_on_engine(json.loads(model_json), engine, present_columns(features))
     model["link_type"] = "link_only"
-    features = capped_name_pairs(features)  # counted over the register, as in a full run
     wanted = pa.array(sorted(set(new_ids)), pa.int64())
     new = features.filter(pc.is_in(features.column("unique_id"), value_set=wanted))
     with opened_database(engine) as db:

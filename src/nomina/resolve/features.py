@@ -76,7 +76,7 @@ ARRAY_COLUMNS = tuple(c for c in FEATURE_COLUMNS if c.endswith(("_keys", "_conso
 
 # The helpers below take a record's units of one role (its family name, its given names)
 # and are cached by them: a million records hold a few hundred thousand distinct names,
-# made of far fewer family names, given names and pairs of units.
+# made of far fewer family names and given names.
 @lru_cache(maxsize=1 << 18)
 def _keys(units: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(sorted({key for unit in units for key in unit_keys(unit)}))
@@ -93,22 +93,17 @@ def _readings(unit: str) -> tuple[str, ...]:
     return unit_skeletons(unit)[:2]
 
 
-@lru_cache(maxsize=1 << 18)
-def _unit_pair_keys(first: str, second: str) -> tuple[str, ...]:
-    return tuple(
-        "|".join(sorted((a, b))) for a in _readings(first) for b in _readings(second) if a != b
-    )
-
-
 def _pairs(units: tuple[str, ...]) -> list[str] | None:
     """Order-free keys of every two name units ("margus|pavlov"): two records that share
     two units in any order and any script meet in one block, birth date or not."""
-    distinct = tuple(dict.fromkeys(units))
+    readings = [_readings(unit) for unit in dict.fromkeys(units)]
     found = {
-        key
-        for i, first in enumerate(distinct)
-        for second in distinct[i + 1 :]
-        for key in _unit_pair_keys(first, second)
+        f"{a}|{b}" if a < b else f"{b}|{a}"
+        for i, first in enumerate(readings)
+        for second in readings[i + 1 :]
+        for a in first
+        for b in second
+        if a != b
     }
     return sorted(found) or None
 
@@ -259,12 +254,17 @@ def number_slip_keys(document: str | None, service: str | None) -> list[str] | N
 
 
 def iter_record_fields(
-    store: Store, *, record_ids: Collection[int] | None = None
+    store: Store,
+    *,
+    record_ids: Collection[int] | None = None,
+    columns: Sequence[str] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Parsed fields of every record (or of `record_ids`), with its source, in id order,
-    streamed."""
+    streamed; `columns`: only these of `record_fields` (reading a million records, the
+    rows' width is most of the cost)."""
+    chosen = [record_fields] if columns is None else [record_fields.c[name] for name in columns]
     query = (
-        select(records.c.id.label("record_id"), records.c.source_id, record_fields)
+        select(records.c.id.label("record_id"), records.c.source_id, *chosen)
         .join(record_fields, record_fields.c.record_id == records.c.id)
         .join(sources, sources.c.id == records.c.source_id)
         .order_by(records.c.id)

@@ -787,6 +787,7 @@ def _train(linker: Any, rule: Any) -> bool:
     # while it trains, and a session that fails leaves them removed: the model would
     # then score pairs without names. The settings are put back as they were.
     settings = linker._settings_obj
+    _floor_m(settings)
     before = settings.core_model_settings.copy()
     try:
         linker.training.estimate_parameters_using_expectation_maximisation(
@@ -797,6 +798,23 @@ def _train(linker: Any, rule: Any) -> bool:
         settings.core_model_settings = before
         return False
     return True
+
+
+def _floor_m(settings: Any) -> None:
+    """Raise every level's m to at least M_FLOOR before an EM session starts from it.
+
+    An earlier session can leave a level's m at or near 0 (its block held no match that
+    disagrees there: pairs blocked on a document number nearly all share it). EM never
+    moves a probability away from 0, and the pairs at that level then weigh so little as
+    matches that another level's share underflows to exactly 0, which Splink refuses: at
+    a million records both birth-date sessions failed that way after 8 s each."""
+    for comparison in settings.comparisons:
+        for level in comparison.comparison_levels:
+            if level.is_null_level:
+                continue
+            m = level.m_probability
+            if isinstance(m, float) and m < M_FLOOR:
+                level.m_probability = M_FLOOR
 
 
 # EM on blocked pairs sees few matches that disagree on a field, and may set such a

@@ -235,7 +235,9 @@ def _plan(
         source_info = {row.id: row for row in connection.execute(select(sources))}
     # One pass over the records' fields, kept only as what clustering and certainty read.
     facts, evidence = {}, {}
-    for fields in iter_record_fields(store, record_ids=None if whole_register else scope):
+    for fields in iter_record_fields(
+        store, record_ids=None if whole_register else scope, columns=_FACT_COLUMNS
+    ):
         facts[fields["record_id"]] = _facts(fields)
         evidence[fields["record_id"]] = _evidence(fields, source_info[fields["source_id"]])
     strong = list(strong)
@@ -407,6 +409,13 @@ def _latest_judgements(connection: Connection) -> list[Judgement]:
         )
         latest[key] = row.verdict
     return [Judgement(left, right, verdict) for (left, right), verdict in latest.items()]
+
+
+# What clustering (`_facts`) and certainty (`_evidence`) read of a record.
+_FACT_COLUMNS = (
+    "full_name", "given_name", "family_name", "patronymic", "birth_date",
+    "birth_date_precision", "citizenship", "document_number", "service_number",
+)  # fmt: skip
 
 
 def _facts(fields: dict[str, Any]) -> RecordFacts:

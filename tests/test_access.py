@@ -29,7 +29,7 @@ from nomina.access import (
 from nomina.api import ApiSettings, SettingsError
 from nomina.cli import app
 from nomina.store.audit import verify_audit_chain
-from nomina.store.schema import api_tokens, audit_log, users
+from nomina.store.schema import api_tokens, audit_log, login_failures, users
 
 PASSWORD = "correct horse battery"
 runner = CliRunner()
@@ -117,9 +117,11 @@ def test_tokens_stay_within_the_role_and_expire(sqlite_store):
     assert principal_for_token(sqlite_store, token) is None
 
 
-def test_the_rate_limiter_counts_users_and_clients_apart():
+@pytest.mark.parametrize("kept", ["in memory", "in the store"])
+def test_the_rate_limiter_counts_users_and_clients_apart(kept, sqlite_store):
     now = [0.0]
-    limiter = LoginLimiter(3, 60, clock=lambda: now[0])
+    store = sqlite_store if kept == "in the store" else None
+    limiter = LoginLimiter(3, 60, clock=lambda: now[0], store=store)
     for _ in range(3):
         limiter.failed("ana", "10.0.0.1")
     assert limiter.retry_after("ana", "10.0.0.2") == 60  # the user is blocked anywhere
@@ -127,8 +129,32 @@ def test_the_rate_limiter_counts_users_and_clients_apart():
     assert limiter.retry_after("rev", "10.0.0.2") == 0
     now[0] = 30
     assert limiter.retry_after("ana", "10.0.0.2") == 30
+    now[0] = 45
+    limiter.failed("ana", "10.0.0.1")  # four in the window: blocked until the second ages
+    assert limiter.retry_after("ana", "10.0.0.2") == 15
     now[0] = 60.5
     assert limiter.retry_after("ana", "10.0.0.1") == 0
+    limiter.failed("ana", "10.0.0.1")
+    limiter.failed("ana", "10.0.0.1")
+    assert limiter.retry_after("ana", "10.0.0.2") > 0
+    limiter.succeeded("ana")  # a login that worked clears the user, not the address
+    assert limiter.retry_after("ana", "10.0.0.2") == 0
+    assert limiter.retry_after("rev", "10.0.0.1") > 0
+
+
+def test_server_processes_count_the_same_failed_logins(store):
+    """Two limiters over one store, as two processes of `nomina serve --workers 2`."""
+    now = [1_000.0]
+    first, second = (LoginLimiter(2, 60, clock=lambda: now[0], store=store) for _ in range(2))
+    first.failed("ana", "10.0.0.1")
+    second.failed("ana", "10.0.0.2")
+    assert first.retry_after("ana", "10.0.0.3") == 60
+    now[0] += 61  # old failures go as new ones come
+    second.failed("rev", "10.0.0.9")
+    with store.engine.connect() as connection:
+        kept = connection.execute(select(login_failures.c.key)).scalars().all()
+    assert sorted(kept) == ["client:10.0.0.9", "user:rev"]
+    assert first.retry_after("x" * 500, "10.0.0.1") == 0  # any typed name is a short key
 
 
 def test_settings_need_a_secret_outside_demo(monkeypatch):

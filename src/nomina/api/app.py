@@ -69,7 +69,7 @@ def create_app(store: Store, settings: ApiSettings, *, limiter: LoginLimiter | N
     app.state.store = store
     app.state.settings = settings
     app.state.limiter = limiter or LoginLimiter(
-        settings.login_failures, settings.login_window_seconds
+        settings.login_failures, settings.login_window_seconds, store=store
     )
     app.state.figure_cache = figures.FigureCache()
     for module in ROUTERS:
@@ -79,6 +79,24 @@ def create_app(store: Store, settings: ApiSettings, *, limiter: LoginLimiter | N
 
     install_pages(app)
     return app
+
+
+# What `nomina serve --workers N` hands each server process: uvicorn starts the processes
+# and each builds its app from the environment (the store's URL, the settings).
+DATABASE_URL_VARIABLE = "NOMINA_DATABASE_URL"
+DEMO_VARIABLE = "NOMINA_DEMO"
+
+
+def app_from_environment() -> FastAPI:
+    """The app over the store at NOMINA_DATABASE_URL with the settings of the environment
+    (uvicorn's factory for a server of several processes)."""
+    import os
+
+    from nomina.store import open_store
+
+    demo = os.environ.get(DEMO_VARIABLE) == "1"
+    settings = ApiSettings.from_environment(demo=demo)
+    return create_app(open_store(os.environ.get(DATABASE_URL_VARIABLE)), settings)
 
 
 @asynccontextmanager

@@ -19,6 +19,7 @@ import secrets
 from dataclasses import dataclass
 
 MIN_SECRET_LENGTH = 32
+SECRET_VARIABLE = "NOMINA_SECRET_KEY"
 
 
 class SettingsError(ValueError):
@@ -72,7 +73,7 @@ class ApiSettings:
     def from_environment(cls, *, demo: bool = False) -> ApiSettings:
         """Settings from the environment. Without NOMINA_SECRET_KEY only a demo starts,
         with a random key (its sessions end with the process)."""
-        secret = os.environ.get("NOMINA_SECRET_KEY", "")
+        secret = os.environ.get(SECRET_VARIABLE, "")
         if not secret:
             if not demo:
                 raise SettingsError(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import secrets
 
 import typer
@@ -23,12 +24,17 @@ def serve_command(
         "--demo",
         help="Demo only: a random secret key and a demo admin with a random password.",
     ),
+    workers: int = typer.Option(
+        1, "--workers", min=1, help="Server processes (one per core serves searches in parallel)."
+    ),
 ) -> None:
     """Serve the web pages and the JSON API (docs at /docs). Needs NOMINA_SECRET_KEY, except with --demo."""
     import uvicorn
 
     from nomina.access import AccessError, add_user, get_user
     from nomina.api import ApiSettings, SettingsError, create_app
+    from nomina.api.app import DATABASE_URL_VARIABLE, DEMO_VARIABLE
+    from nomina.api.settings import SECRET_VARIABLE
 
     try:
         settings = ApiSettings.from_environment(demo=demo)
@@ -56,4 +62,21 @@ def serve_command(
         f"log in: http://{host}:{port}/login · API docs: http://{host}:{port}/docs",
         highlight=False,
     )
-    uvicorn.run(create_app(store, settings), host=host, port=port, log_level="info")
+    if workers == 1:
+        uvicorn.run(create_app(store, settings), host=host, port=port, log_level="info")
+        return
+    # Each process builds its own app from the environment: the same store, and the same
+    # secret (a demo's random one too), so that a session or CSRF token made by one
+    # process holds in the others. Sessions and failed logins are kept in the store.
+    os.environ[DATABASE_URL_VARIABLE] = store.url
+    os.environ[SECRET_VARIABLE] = settings.secret_key
+    os.environ[DEMO_VARIABLE] = "1" if demo else "0"
+    store.dispose()
+    uvicorn.run(
+        "nomina.api.app:app_from_environment",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+    )

@@ -382,6 +382,16 @@ user_sessions = Table(
     Column("expires_at", DateTime(timezone=True), nullable=False),
 )
 
+# Failed logins (nomina.access.ratelimit), in the store so that every server process
+# counts the same ones; rows older than the login window are deleted as new ones come.
+login_failures = Table(
+    "login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("key", String(200), nullable=False, index=True),  # "user:NAME" or "client:ADDRESS"
+    Column("failed_at", Float, nullable=False),  # seconds since the epoch
+)
+
 # Name search across scripts: every stored name key of a record (record_keys.name_keys,
 # plus its consonant keys as "c:…") as one indexed row, so a search intersects keys in
 # SQL. A cache of record_keys (nomina.resolve.search keeps it up to date); `version` is

@@ -14,7 +14,7 @@ database `nomina_bench_web_<records>_<seed>` on the local server (`--no-cache`: 
 one, dropped afterwards). Each run adds one analyst (with an API token made by
 `nomina.access.add_user` and `create_token`) and its audit entries to a kept register.
 
-Server: the real app, `nomina serve` on 127.0.0.1 (one uvicorn process, as shipped), over
+Server: the real app, `nomina serve` on 127.0.0.1 (one uvicorn process unless `--workers N`), over
 that register. Clients: locust (2.47.0, headless, as a library, `FastHttpUser`), in
 their own process: `--clients` users (default 50), started evenly over five seconds
 (requests begun then are not measured), each sending a request, waiting for the
@@ -330,15 +330,16 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(url: str, log: Path) -> Iterator[str]:
-    """`nomina serve` over the register at `url`, on a free loopback port."""
+def serving(url: str, log: Path, workers: int = 1) -> Iterator[str]:
+    """`nomina serve --workers N` over the register at `url`, on a free loopback port."""
     port = _free_port()
     nomina = Path(sys.executable).with_name("nomina")
     environment = {**os.environ, "NOMINA_DATABASE_URL": url,
                    "NOMINA_SECRET_KEY": secrets.token_urlsafe(48)}  # fmt: skip
     with log.open("w") as output:
         server = subprocess.Popen(
-            [str(nomina), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            [str(nomina), "serve", "--host", "127.0.0.1", "--port", str(port),
+             "--workers", str(workers)],
             stdout=output, stderr=subprocess.STDOUT, env=environment,
         )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -506,7 +507,7 @@ def run_case(backend: str, registers: Registers, options: Any, workdir: Path) ->
     facts = _facts(url)
     say(f"{backend}: {facts['records']:,} records, {facts['persons']:,} persons; "
         f"{len(queries):,} queries ({len(set(queries)):,} distinct)")  # fmt: skip
-    with serving(url, workdir / f"serve-{backend}.log") as base:
+    with serving(url, workdir / f"serve-{backend}.log", options.workers) as base:
         result = measure(base, token, queries, warm[: options.warm_up], options)
     result["nomina"] |= facts
     if options.check_pages:
@@ -537,6 +538,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="each measured phase")
     parser.add_argument("--wait", type=float, default=1.0, help="mean think time, seconds")
     parser.add_argument("--warm-up", type=int, default=300, help="searches before measuring")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (nomina serve)")
     parser.add_argument(
         "--check-pages",
         type=int,

@@ -101,3 +101,25 @@ def test_no_cache_without_a_place_for_it(monkeypatch):
     monkeypatch.setenv("NOMINA_FEATURES_CACHE", "/somewhere")
     path = feature_cache.cache_path(memory, NAME_KEYS_VERSION)
     assert path is not None and str(path).startswith("/somewhere/")
+
+
+def test_names_normalised_over_worker_processes_get_the_keys_of_one_process(world, monkeypatch):
+    """The parallel path (a million records) and the serial one (a few thousand) store the
+    same keys and build the same features."""
+    from sqlalchemy import select
+
+    from nomina.store.schema import record_keys
+
+    folder, sources = world
+    tables, stored = [], []
+    for name, parallel_from in (("serial", 10**9), ("parallel", 1)):
+        monkeypatch.setattr(features, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(features, "_BATCH", 100)  # several chunks in the pipeline
+        store = open_store(f"sqlite:///{folder / (name + '.db')}")
+        _ingest(store, sources)
+        tables.append(features._build_features(store, None, lambda _step: None))
+        with store.engine.connect() as connection:
+            stored.append(connection.execute(select(record_keys).order_by("record_id")).all())
+        store.dispose()
+    assert len(tables[0]) > 200 and tables[0].equals(tables[1])
+    assert stored[0] == stored[1] and len(stored[0]) == len(tables[0])

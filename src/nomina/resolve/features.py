@@ -9,6 +9,7 @@ consonant keys (`unit_consonants`). The linkage engine then compares plain array
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing
 import os
 import re
@@ -163,6 +164,11 @@ def name_features(fields: dict[str, Any]) -> RecordNameKeys:
         # The whole given name as one key (Ram Bahadur → rambahadur), for term frequencies.
         given_name_key="".join(_representative((unit,)) or "" for unit in parts.given) or None,
     )
+
+
+def name_keys_json(fields: dict[str, Any]) -> str:
+    """`name_features` as the JSON the store keeps."""
+    return orjson.dumps(name_features(fields)).decode()
 
 
 def _date_parts(iso: str | None) -> tuple[int | None, int | None, int | None]:
@@ -373,7 +379,9 @@ def _build_features(
 
 
 # Normalising: a list of records' name inputs in, a way to wait for their keys out.
-Normaliser = Callable[[list[dict[str, Any]]], Callable[[], list[RecordNameKeys]]]
+# The keys travel as JSON, as they are stored: text crosses between processes for a
+# fraction of what pickling the dataclasses cost.
+Normaliser = Callable[[list[dict[str, Any]]], Callable[[], list[str]]]
 _COLUMNS = ("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS)
 
 
@@ -385,7 +393,7 @@ class _Chunk:
     fields: list[dict[str, Any]]
     stored: dict[int, str]
     unkeyed: dict[tuple[Any, ...], list[int]]  # distinct name inputs → their records
-    computing: Callable[[], list[RecordNameKeys]]
+    computing: Callable[[], list[str]]
 
     @classmethod
     def started(cls, rows: Sequence[Any], normalise: Normaliser) -> _Chunk:
@@ -404,9 +412,6 @@ class _Chunk:
     def finished(self, store: Store) -> pa.RecordBatch:
         """The chunk's features, once its new name keys are computed and stored (each
         chunk in its own transaction: the keys are a cache, never half a record's)."""
-        found = {
-            record: RecordNameKeys(**orjson.loads(keys)) for record, keys in self.stored.items()
-        }
         computed = {
             record: keys
             for named, keys in zip(self.unkeyed.values(), self.computing(), strict=True)
@@ -414,7 +419,10 @@ class _Chunk:
         }
         if computed:
             _store_name_keys(store, computed)
-            found.update(computed)
+        found = {
+            record: RecordNameKeys(**orjson.loads(keys))
+            for record, keys in itertools.chain(self.stored.items(), computed.items())
+        }
         return _batch(self.fields, found)
 
 
@@ -439,7 +447,7 @@ def _batch(chunk: list[dict[str, Any]], names: dict[int, RecordNameKeys]) -> pa.
     return pa.RecordBatch.from_pydict(columns, schema=FEATURE_SCHEMA)
 
 
-def _store_name_keys(store: Store, computed: dict[int, RecordNameKeys]) -> None:
+def _store_name_keys(store: Store, computed: dict[int, str]) -> None:
     ids = sorted(computed)
     with store.engine.begin() as connection:
         for chunk in in_chunks(ids):  # keys of older name rules go
@@ -448,10 +456,7 @@ def _store_name_keys(store: Store, computed: dict[int, RecordNameKeys]) -> None:
             connection,
             record_keys,
             ("record_id", "version", "name_keys"),
-            [
-                (record_id, NAME_KEYS_VERSION, orjson.dumps(computed[record_id]).decode())
-                for record_id in ids
-            ],
+            ((record_id, NAME_KEYS_VERSION, computed[record_id]) for record_id in ids),
         )
 
 
@@ -469,10 +474,10 @@ def _name_workers(count: int) -> Iterator[Normaliser]:
         or workers < 2
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        yield lambda inputs: lambda: [name_features(fields) for fields in inputs]
+        yield lambda inputs: lambda: [name_keys_json(fields) for fields in inputs]
         return
     # Fork: workers inherit the name tables (rigour's tagger takes seconds to load)
     # instead of each loading them again.
     name_features({"full_name": "Warm Up"})
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield lambda inputs: pool.map_async(name_features, inputs, chunksize=2_000).get
+        yield lambda inputs: pool.map_async(name_keys_json, inputs, chunksize=2_000).get

@@ -217,3 +217,34 @@ def test_each_duckdb_connection_is_closed_when_scoring_is_done(linked_world):
     before = len(engines._duckdb_connections)
     train_and_score(features, model=model)
     assert len(engines._duckdb_connections) == before
+
+
+@pytest.mark.parametrize(
+    ("failure", "sessions"),
+    [
+        (None, 3),  # the first birth-date session trained: no second one
+        ("too few pairs to train on", 4),  # a looser block may find enough
+        ("m_probability value 0.0 is below the minimum allowed value of 1e-300", 3),
+    ],
+)
+def test_a_looser_birth_date_session_runs_only_where_it_can_help(monkeypatch, failure, sessions):
+    from types import SimpleNamespace
+
+    from nomina.resolve import linkage
+
+    tried = []
+
+    def train(_linker, rule):
+        tried.append(rule)
+        return failure if len(tried) == 3 else None  # the first birth-date session
+
+    monkeypatch.setattr(linkage, "_train", train)
+    quiet = SimpleNamespace(
+        estimate_u_using_random_sampling=lambda **_: None,
+        estimate_probability_two_random_records_match=lambda *_a, **_k: None,
+    )
+    fake = SimpleNamespace(training=quiet, misc=SimpleNamespace(save_model_to_json=dict))
+    present = {"document_number", "family_key", "given_key", "birth_year", "birth_month",
+               "birth_day", "citizenship"}  # fmt: skip
+    linkage._trained(fake, present, lambda _step: None)
+    assert len(tried) == sessions

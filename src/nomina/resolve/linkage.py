@@ -689,7 +689,6 @@ def _trained(linker: Any, present: Collection[str], say: Callable[[str], None]) 
     """u by random sampling, the share of matches, m by EM: the model as Splink saves it."""
     from splink import block_on
 
-    trained: set[str] = set()
     say("estimate u by random sampling")
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE, seed=1)
     say("estimate the share of matches")
@@ -704,16 +703,20 @@ def _trained(linker: Any, present: Collection[str], say: Callable[[str], None]) 
     # level's m underflows to 0 from the start the document session left). Raising every
     # m to M_FLOOR before each session made them train, but lowered pairwise F1 there
     # from 0.688 to 0.676 (20k, 200k and FEBRL unchanged): a failed session stays failed.
+    settled: set[str] = set()  # trained, or failed as a looser block would fail again
     for rule, what in (
         (("document_number",), "document number"),
         (("family_key", "given_key"), "family and given name"),
         (("birth_year", "birth_month", "birth_day", "citizenship"), "birth date"),
         (("birth_year", "birth_month", "birth_day"), "birth date"),
     ):
-        if set(rule) <= present and what not in trained:
+        if set(rule) <= present and what not in settled:
             say(f"train m by EM (blocked on {what})")
-            if _train(linker, block_on(*rule)):
-                trained.add(what)
+            failure = _train(linker, block_on(*rule))
+            # The looser block is tried where this one found too few pairs; an m that
+            # underflowed underflows there too (trying again cost 9 s at a million).
+            if failure is None or UNDERFLOW in failure:
+                settled.add(what)
     return linker.misc.save_model_to_json()
 
 
@@ -784,9 +787,14 @@ def score_record_pairs(
         return _compact(predictions, model, engine)
 
 
-def _train(linker: Any, rule: Any) -> bool:
-    """One EM session; False when the rule finds too few pairs to train on (a small or
-    sparse register): the other sessions and the m floor still give a usable model."""
+# Splink's message when EM drives a level's m (or u) to 0.
+UNDERFLOW = "below the minimum allowed value"
+
+
+def _train(linker: Any, rule: Any) -> str | None:
+    """One EM session; None when it trained, else why it did not (too few pairs in a small
+    or sparse register, an m underflowing to 0): the other sessions and the m floor still
+    give a usable model."""
     # Splink removes the comparisons a session blocks on from the linker's own settings
     # while it trains, and a session that fails leaves them removed: the model would
     # then score pairs without names. The settings are put back as they were.
@@ -799,8 +807,8 @@ def _train(linker: Any, rule: Any) -> bool:
     except Exception as error:  # Splink raises plain Exceptions for empty or degenerate EM
         logging.getLogger(__name__).info("EM session skipped: %s", error)
         settings.core_model_settings = before
-        return False
-    return True
+        return str(error)
+    return None
 
 
 # EM on blocked pairs sees few matches that disagree on a field, and may set such a

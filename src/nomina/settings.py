@@ -6,11 +6,12 @@ import getpass
 import os
 
 DEFAULT_DATABASE_URL = "sqlite:///nomina.db"
+DATABASE_URL_VARIABLE = "NOMINA_DATABASE_URL"
 
 
 def database_url() -> str:
     """The store to use: NOMINA_DATABASE_URL, else ./nomina.db (SQLite, no server)."""
-    return os.environ.get("NOMINA_DATABASE_URL") or DEFAULT_DATABASE_URL
+    return os.environ.get(DATABASE_URL_VARIABLE) or DEFAULT_DATABASE_URL
 
 
 def current_actor() -> str:

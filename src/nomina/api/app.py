@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import os
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,8 +35,8 @@ from nomina.api.routers import (
     users,
 )
 from nomina.api.security import ApiError
-from nomina.api.settings import ApiSettings
-from nomina.store import Store
+from nomina.api.settings import DEMO_VARIABLE, ApiSettings
+from nomina.store import Store, open_store
 
 log = logging.getLogger("nomina.api")
 # A server's collector runs about seventy times less often than Python's default (700, 10,
@@ -81,22 +82,11 @@ def create_app(store: Store, settings: ApiSettings, *, limiter: LoginLimiter | N
     return app
 
 
-# What `nomina serve --workers N` hands each server process: uvicorn starts the processes
-# and each builds its app from the environment (the store's URL, the settings).
-DATABASE_URL_VARIABLE = "NOMINA_DATABASE_URL"
-DEMO_VARIABLE = "NOMINA_DEMO"
-
-
 def app_from_environment() -> FastAPI:
-    """The app over the store at NOMINA_DATABASE_URL with the settings of the environment
-    (uvicorn's factory for a server of several processes)."""
-    import os
-
-    from nomina.store import open_store
-
+    """The app over the store at NOMINA_DATABASE_URL with the settings of the environment:
+    uvicorn's factory for each process of `nomina serve --workers N`."""
     demo = os.environ.get(DEMO_VARIABLE) == "1"
-    settings = ApiSettings.from_environment(demo=demo)
-    return create_app(open_store(os.environ.get(DATABASE_URL_VARIABLE)), settings)
+    return create_app(open_store(), ApiSettings.from_environment(demo=demo))
 
 
 @asynccontextmanager

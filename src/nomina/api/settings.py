@@ -20,6 +20,8 @@ from dataclasses import dataclass
 
 MIN_SECRET_LENGTH = 32
 SECRET_VARIABLE = "NOMINA_SECRET_KEY"
+# Set by `nomina serve --demo --workers N` for its processes only: not a user setting.
+DEMO_VARIABLE = "NOMINA_DEMO"
 
 
 class SettingsError(ValueError):

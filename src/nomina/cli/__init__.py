@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 
 from nomina.cli.output import fail
 from nomina.ingest import IngestError
+from nomina.settings import DATABASE_URL_VARIABLE
 from nomina.store import Store, open_store
 
 app = typer.Typer(
@@ -52,7 +53,7 @@ def store_from(context: typer.Context) -> Store:
 def _global(
     context: typer.Context,
     database_url: str = typer.Option(
-        None, "--db", envvar="NOMINA_DATABASE_URL", help="Store URL (default: sqlite:///nomina.db)."
+        None, "--db", envvar=DATABASE_URL_VARIABLE, help="Store URL (default: sqlite:///nomina.db)."
     ),
 ) -> None:
     context.obj = {"database_url": database_url}

@@ -33,8 +33,8 @@ def serve_command(
 
     from nomina.access import AccessError, add_user, get_user
     from nomina.api import ApiSettings, SettingsError, create_app
-    from nomina.api.app import DATABASE_URL_VARIABLE, DEMO_VARIABLE
-    from nomina.api.settings import SECRET_VARIABLE
+    from nomina.api.settings import DEMO_VARIABLE, SECRET_VARIABLE
+    from nomina.settings import DATABASE_URL_VARIABLE
 
     try:
         settings = ApiSettings.from_environment(demo=demo)

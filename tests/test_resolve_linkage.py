@@ -104,8 +104,9 @@ def test_given_pairs_score_as_the_blocked_ones_do_and_others_too(linked_world):
 
 
 def test_citizenship_counts_nothing_where_names_already_agree(linked_world):
-    """A shared citizenship says nothing more once family and given names agree (they
-    carry it); it still counts where the names differ, and a different one counts against."""
+    """A shared citizenship says nothing more once the given name and the family name or
+    the father's name agree (they carry it); it still counts where the names differ, and
+    a different one counts against."""
     from nomina.resolve.linkage import CARRIED_LABEL
 
     pairs, model, _, features = linked_world
@@ -119,11 +120,12 @@ def test_citizenship_counts_nothing_where_names_already_agree(linked_world):
     assert same["m_probability"] > same["u_probability"]
     rows = {row["unique_id"]: row for row in features.to_pylist()}
 
+    def shared(a, b, column):
+        return bool(set(a[column] or ()) & set(b[column] or ()))
+
     def names_agree(a, b):
-        return all(
-            set(a[column] or ()) & set(b[column] or ())
-            for column in ("family_keys", "first_given_keys")
-        )
+        family = shared(a, b, "family_keys") or shared(a, b, "patronymic_keys")
+        return shared(a, b, "first_given_keys") and family
 
     weights = {True: set(), False: set()}
     for pair in pairs:
@@ -248,3 +250,37 @@ def test_a_looser_birth_date_session_runs_only_where_it_can_help(monkeypatch, fa
                "birth_day", "citizenship"}  # fmt: skip
     linkage._trained(fake, present, lambda _step: None)
     assert len(tried) == sessions
+
+
+def test_duckdb_scores_with_list_has_any_exactly_as_the_portable_sql(linked_world):
+    """On DuckDB every "share an element" test is rewritten to `list_has_any`; on every
+    pair of records (nulls and empty arrays included) each level's condition holds
+    exactly where the saved, portable condition does."""
+    import duckdb
+
+    from nomina.resolve.linkage import blocking_keys, scoring_sql
+
+    _, model, _, features = linked_world
+    saved = json.loads(model)
+    rewritten = scoring_sql(saved, "duckdb")
+    assert scoring_sql(saved, "spark") == saved
+    changed = [
+        (before["sql_condition"], after["sql_condition"])
+        for old, new in zip(saved["comparisons"], rewritten["comparisons"], strict=True)
+        for before, after in zip(old["comparison_levels"], new["comparison_levels"], strict=True)
+        if before["sql_condition"] != after["sql_condition"]
+    ]
+    assert len(changed) >= 6
+    assert not any("intersect" in after for _, after in changed)
+    rows = blocking_keys(features).slice(0, 300)
+    connection = duckdb.connect()
+    connection.register("f", rows)
+    sides = ", ".join(f'a."{c}" AS "{c}_l", b."{c}" AS "{c}_r"' for c in rows.column_names)
+    # The SQL is the model's and the features' own column names: no outside input.
+    connection.execute(f"CREATE TABLE pairs AS SELECT {sides} FROM f a, f b")  # noqa: S608
+    for before, after in changed:
+        differ = connection.execute(
+            f"SELECT count(*) FROM pairs WHERE coalesce({before}, false) <> coalesce({after}, false)"  # noqa: S608
+        ).fetchone()[0]
+        held = connection.execute(f"SELECT count(*) FROM pairs WHERE {after}").fetchone()[0]  # noqa: S608
+        assert differ == 0 and held > 0, after

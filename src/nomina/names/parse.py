@@ -106,8 +106,12 @@ def tokens(text: str) -> list[str]:
     if text.isascii():
         found = (t.strip(_APOSTROPHE + "-") for t in _ASCII_TOKEN.findall(text))
         return [t for t in found if any(c.isalnum() for c in t)]
+    text = text.translate(INVISIBLE_JOINERS)
+    words = text.split()
+    if all(word.isalnum() for word in words):  # most names: letters between spaces
+        return words
     out, current = [], []
-    for char in text.translate(INVISIBLE_JOINERS):
+    for char in text:
         if _is_token_char(char):
             current.append(char)
         elif current:

@@ -166,11 +166,6 @@ def name_features(fields: dict[str, Any]) -> RecordNameKeys:
     )
 
 
-def name_keys_json(fields: dict[str, Any]) -> str:
-    """`name_features` as the JSON the store keeps."""
-    return orjson.dumps(name_features(fields)).decode()
-
-
 def _date_parts(iso: str | None) -> tuple[int | None, int | None, int | None]:
     if not iso:
         return None, None, None
@@ -354,76 +349,95 @@ def _build_features(
     with store.engine.connect() as connection:
         if record_ids is None:
             missing = connection.execute(unkeyed).scalar_one()
+            count = connection.execute(select(func.count()).select_from(records)).scalar_one()
         else:
             missing = sum(
                 connection.execute(unkeyed.where(records.c.id.in_(chunk))).scalar_one()
                 for chunk in in_chunks(record_ids)
             )
+            count = len(record_ids)
         if missing:
             say(f"normalise names of {missing:,} records")
         batches: list[pa.RecordBatch] = []
         stream = connection.execution_options(stream_results=True, yield_per=_BATCH)
-        with _name_workers(missing) as normalise:
-            # A pipeline of two: the workers normalise one chunk's names while this
-            # process stores the keys of the chunk before and assembles its features.
+        with _feature_workers(count) as build:
+            # A pipeline of two: the workers build one chunk's features while this
+            # process stores the name keys computed for the chunk before.
             pending: _Chunk | None = None
             for selection in selections:
                 for rows in stream.execute(selection).partitions():
-                    chunk = _Chunk.started(rows, normalise)
+                    chunk = _Chunk.started([tuple(row) for row in rows], build)
                     if pending is not None:
-                        batches.append(pending.finished(store))
+                        batches.extend(pending.finished(store))
                     pending = chunk
             if pending is not None:
-                batches.append(pending.finished(store))
-    return pa.Table.from_batches(batches, schema=FEATURE_SCHEMA)
+                batches.extend(pending.finished(store))
+    # One chunk per column: Splink's queries ran faster over it than over many (at a
+    # million records, scoring 62 s against 72 s over 50,000-row chunks).
+    return pa.Table.from_batches(batches, schema=FEATURE_SCHEMA).combine_chunks()
 
 
-# Normalising: a list of records' name inputs in, a way to wait for their keys out.
-# The keys travel as JSON, as they are stored: text crosses between processes for a
-# fraction of what pickling the dataclasses cost.
-Normaliser = Callable[[list[dict[str, Any]]], Callable[[], list[str]]]
+# A piece of rows as `_build_features` reads them (record id, source, name inputs, other
+# inputs, stored name keys or None) in; its features as an Arrow IPC stream, and the
+# name keys computed for records that had none (as the JSON the store keeps), out.
+Built = tuple[bytes, list[tuple[int, str]]]
 _COLUMNS = ("record_id", "source_id", *_NAME_INPUTS, *_OTHER_INPUTS)
+_NAMES = slice(2, 2 + len(_NAME_INPUTS))
+
+
+def _features_of_rows(rows: list[tuple[Any, ...]]) -> Built:
+    """Run where the rows are sent (a worker process at scale): every record's Python
+    objects live and die here, and only Arrow's bytes travel back."""
+    columns: dict[str, list[Any]] = {column: [] for column in FEATURE_COLUMNS}
+    appenders = [(columns[column].append, column) for column in FEATURE_COLUMNS]
+    computed: list[tuple[int, str]] = []
+    # Names repeat (one person in several lists, common names): each distinct name is
+    # normalised once a piece.
+    seen: dict[tuple[Any, ...], tuple[RecordNameKeys, str]] = {}
+    for row in rows:
+        fields = dict(zip(_COLUMNS, row[:-1], strict=True))
+        if row[-1] is not None:
+            names = RecordNameKeys(**orjson.loads(row[-1]))
+        else:
+            name = row[_NAMES]
+            if name not in seen:
+                keys = name_features(fields)
+                seen[name] = keys, orjson.dumps(keys).decode()
+            names, text = seen[name]
+            computed.append((fields["record_id"], text))
+        features = feature_row(fields, names)
+        for append, column in appenders:
+            append(features[column])
+    batch = pa.RecordBatch.from_pydict(columns, schema=FEATURE_SCHEMA)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, FEATURE_SCHEMA) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue().to_pybytes(), computed
+
+
+# Building: a piece of rows in, a way to wait for what `_features_of_rows` made out.
+Builder = Callable[[list[tuple[Any, ...]]], Callable[[], Built]]
+_PIECE = 5_000  # rows a worker takes at a time: small enough to share a chunk out
 
 
 @dataclass
 class _Chunk:
-    """A chunk of records on its way to features: its fields, its stored name keys, and
-    the normalisation under way of the distinct names that have none."""
+    """A chunk of records on its way to features: its pieces under way."""
 
-    fields: list[dict[str, Any]]
-    stored: dict[int, str]
-    unkeyed: dict[tuple[Any, ...], list[int]]  # distinct name inputs → their records
-    computing: Callable[[], list[str]]
+    building: list[Callable[[], Built]]
 
     @classmethod
-    def started(cls, rows: Sequence[Any], normalise: Normaliser) -> _Chunk:
-        fields = [dict(zip(_COLUMNS, row[:-1], strict=True)) for row in rows]
-        stored = {row[0]: row[-1] for row in rows if row[-1] is not None}
-        # Names repeat (one person in several lists, common names): each distinct name
-        # is normalised once.
-        unkeyed: dict[tuple[Any, ...], list[int]] = {}
-        for record in fields:
-            if record["record_id"] not in stored:
-                name = tuple(record[column] for column in _NAME_INPUTS)
-                unkeyed.setdefault(name, []).append(record["record_id"])
-        inputs = [dict(zip(_NAME_INPUTS, name, strict=True)) for name in unkeyed]
-        return cls(fields, stored, unkeyed, normalise(inputs) if inputs else list)
+    def started(cls, rows: list[tuple[Any, ...]], build: Builder) -> _Chunk:
+        return cls([build(rows[i : i + _PIECE]) for i in range(0, len(rows), _PIECE)])
 
-    def finished(self, store: Store) -> pa.RecordBatch:
-        """The chunk's features, once its new name keys are computed and stored (each
-        chunk in its own transaction: the keys are a cache, never half a record's)."""
-        computed = {
-            record: keys
-            for named, keys in zip(self.unkeyed.values(), self.computing(), strict=True)
-            for record in named
-        }
+    def finished(self, store: Store) -> list[pa.RecordBatch]:
+        """The chunk's features, once built, and its new name keys stored (each chunk in
+        its own transaction: the keys are a cache, never half a record's)."""
+        built = [wait() for wait in self.building]
+        computed = dict(itertools.chain.from_iterable(keys for _, keys in built))
         if computed:
             _store_name_keys(store, computed)
-        found = {
-            record: RecordNameKeys(**orjson.loads(keys))
-            for record, keys in itertools.chain(self.stored.items(), computed.items())
-        }
-        return _batch(self.fields, found)
+        return [batch for data, _ in built for batch in pa.ipc.open_stream(data)]
 
 
 _BATCH = 50_000
@@ -435,16 +449,6 @@ for _column in ("source_id", "birth_year", "birth_month", "birth_day"):
     FEATURE_SCHEMA = FEATURE_SCHEMA.set(
         FEATURE_SCHEMA.get_field_index(_column), pa.field(_column, pa.int64())
     )
-
-
-def _batch(chunk: list[dict[str, Any]], names: dict[int, RecordNameKeys]) -> pa.RecordBatch:
-    columns: dict[str, list[Any]] = {column: [] for column in FEATURE_COLUMNS}
-    appenders = [(columns[column].append, column) for column in FEATURE_COLUMNS]
-    for fields in chunk:
-        row = feature_row(fields, names.get(fields["record_id"]))
-        for append, column in appenders:
-            append(row[column])
-    return pa.RecordBatch.from_pydict(columns, schema=FEATURE_SCHEMA)
 
 
 def _store_name_keys(store: Store, computed: dict[int, str]) -> None:
@@ -460,24 +464,29 @@ def _store_name_keys(store: Store, computed: dict[int, str]) -> None:
         )
 
 
-# From this many records on, names are normalised in one process per core.
+# From this many records on, features are built in one process per core.
 PARALLEL_FROM = 50_000
 
 
 @contextmanager
-def _name_workers(count: int) -> Iterator[Normaliser]:
-    """A `Normaliser`: in this process, or for `count` records or more over one process
-    per core, computing while the caller goes on."""
+def _feature_workers(count: int) -> Iterator[Builder]:
+    """A `Builder`: in this process, or for `count` records or more over one process per
+    core, computing while the caller goes on."""
     workers = os.cpu_count() or 1
     if (
         count < PARALLEL_FROM
         or workers < 2
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        yield lambda inputs: lambda: [name_keys_json(fields) for fields in inputs]
+
+        def build_here(rows: list[tuple[Any, ...]]) -> Callable[[], Built]:
+            built = _features_of_rows(rows)
+            return lambda: built
+
+        yield build_here
         return
     # Fork: workers inherit the name tables (rigour's tagger takes seconds to load)
     # instead of each loading them again.
     name_features({"full_name": "Warm Up"})
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield lambda inputs: pool.map_async(name_keys_json, inputs, chunksize=2_000).get
+        yield lambda rows: pool.apply_async(_features_of_rows, (rows,)).get

@@ -270,14 +270,18 @@ def iter_record_fields(
         .join(sources, sources.c.id == records.c.source_id)
         .order_by(records.c.id)
     )
+    # Plain rows zipped with the names once: a mapping per row costs more than the read.
     with store.engine.connect() as connection:
         if record_ids is None:
             options = connection.execution_options(stream_results=True, yield_per=10_000)
-            yield from (dict(row) for row in options.execute(query).mappings())
+            result = options.execute(query)
+            names = tuple(result.keys())
+            yield from (dict(zip(names, row, strict=True)) for row in result)
             return
         for chunk in in_chunks(record_ids):
-            selected = query.where(records.c.id.in_(chunk))
-            yield from (dict(row) for row in connection.execute(selected).mappings())
+            result = connection.execute(query.where(records.c.id.in_(chunk)))
+            names = tuple(result.keys())
+            yield from (dict(zip(names, row, strict=True)) for row in result)
 
 
 _NAME_INPUTS = ("full_name", "given_name", "family_name", "patronymic", "citizenship")

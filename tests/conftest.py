@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -172,3 +173,10 @@ def small_resolved_world(tmp_path_factory: pytest.TempPathFactory) -> ResolvedWo
         ).scalar_one()
     store.dispose()
     return ResolvedWorld(url, model)
+
+
+def free_port() -> int:
+    """A loopback port free at the moment of asking, for a test server."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

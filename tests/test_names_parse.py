@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from nomina.names import ParsedName, parse_name
@@ -120,3 +120,33 @@ def test_a_joiner_inside_a_word_keeps_it_one_token():
     from nomina.names.parse import tokens
 
     assert tokens("देवेन्\u200dद्र कुमार") == ["देवेन्द्र", "कुमार"]
+
+
+def _tokens_by_the_rule(text: str) -> list[str]:
+    """The rule `tokens` documents, one character at a time: runs of letters, digits,
+    marks, apostrophes and hyphens (joiners dropped), trimmed of apostrophes and
+    hyphens, holding a letter or digit."""
+    import unicodedata
+
+    from nomina.names.parse import INVISIBLE_JOINERS
+
+    runs, current = [], ""
+    for char in text.translate(INVISIBLE_JOINERS) + " ":
+        inside = char.isalnum() or char in "'’ʼʻ‘`-" or unicodedata.category(char)[0] == "M"
+        if inside:
+            current += char
+        elif current:
+            runs.append(current)
+            current = ""
+    trimmed = (run.strip("'’ʼʻ‘`-") for run in runs)
+    return [run for run in trimmed if any(c.isalnum() for c in run)]
+
+
+@settings(max_examples=300)
+@given(
+    st.text(alphabet=st.sampled_from("Иван Ким Чен ून् देवेन्\u200dद्र O'Brien al-Asad é\u0301, .\t-'"))
+)
+def test_tokens_follow_their_rule_on_any_text(text: str) -> None:
+    from nomina.names.parse import tokens
+
+    assert tokens(text) == _tokens_by_the_rule(text)

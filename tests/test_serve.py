@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,14 +15,9 @@ import pytest
 
 from nomina.access import add_user
 from nomina.store import open_store
+from tests.conftest import free_port
 
 PASSWORD = "a long enough password 1"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +27,7 @@ def two_process_server(tmp_path_factory):
     add_user(store, "ana", "analyst", PASSWORD)
     add_user(store, "rev", "reviewer", PASSWORD)
     store.dispose()
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "NOMINA_SECRET_KEY": "s" * 40, "NOMINA_LOGIN_FAILURES": "3"}
     command = [sys.executable, "-c", "from nomina.cli import main; main()", "--db", url,
                "serve", "--workers", "2", "--port", str(port)]  # fmt: skip

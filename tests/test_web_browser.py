@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import threading
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 
 from nomina.api import create_app
+from tests.conftest import free_port
 from tests.test_web import PASSWORD, SETTINGS, copy_world, names_by_person, written_twice
 
 os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
@@ -37,19 +37,13 @@ def _chromium_or_skip() -> str:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(small_resolved_world, tmp_path_factory):
     """uvicorn in a background thread over a copy of the world: (base URL, store)."""
     import uvicorn
 
     store = copy_world(small_resolved_world, tmp_path_factory.mktemp("browser"))
-    port = _free_port()
+    port = free_port()
     config = uvicorn.Config(create_app(store, SETTINGS), host="127.0.0.1", port=port,
                             log_level="warning", lifespan="off")  # fmt: skip
     running = uvicorn.Server(config)

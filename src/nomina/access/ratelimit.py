@@ -19,7 +19,8 @@ from sqlalchemy import delete, insert, select
 from nomina.store import Store
 from nomina.store.schema import login_failures
 
-KEY_LENGTH = 200  # a user name typed at the login form can be anything: keys are cut
+# A user name typed at the login form can be anything: keys are cut to what is stored.
+KEY_LENGTH: int = login_failures.c.key.type.length
 
 
 class _Failures(Protocol):

@@ -270,18 +270,20 @@ def iter_record_fields(
         .join(sources, sources.c.id == records.c.source_id)
         .order_by(records.c.id)
     )
-    # Plain rows zipped with the names once: a mapping per row costs more than the read.
     with store.engine.connect() as connection:
         if record_ids is None:
             options = connection.execution_options(stream_results=True, yield_per=10_000)
-            result = options.execute(query)
-            names = tuple(result.keys())
-            yield from (dict(zip(names, row, strict=True)) for row in result)
+            yield from _as_dicts(options.execute(query))
             return
         for chunk in in_chunks(record_ids):
-            result = connection.execute(query.where(records.c.id.in_(chunk)))
-            names = tuple(result.keys())
-            yield from (dict(zip(names, row, strict=True)) for row in result)
+            yield from _as_dicts(connection.execute(query.where(records.c.id.in_(chunk))))
+
+
+def _as_dicts(result: Any) -> Iterator[dict[str, Any]]:
+    """Plain rows zipped with the column names once: a mapping per row costs more than
+    reading it."""
+    names = tuple(result.keys())
+    return (dict(zip(names, row, strict=True)) for row in result)
 
 
 _NAME_INPUTS = ("full_name", "given_name", "family_name", "patronymic", "citizenship")

@@ -15,18 +15,18 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import json
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import orjson
 import pyarrow as pa
 from sqlalchemy import Connection, bindparam, func, select
 
-from nomina.collector import release_arrow_memory
+from nomina.collector import gc_paused, release_arrow_memory
 from nomina.names import compare_names
 from nomina.resolve.certainty import RecordEvidence, assess_certainty, load_policy
 from nomina.resolve.cluster import Judgement, Pair, RecordFacts, cluster_records
@@ -233,13 +233,7 @@ def _plan(
     with store.engine.connect() as connection:
         next_id = (connection.execute(select(func.max(persons.c.id))).scalar() or 0) + 1
         source_info = {row.id: row for row in connection.execute(select(sources))}
-    # One pass over the records' fields, kept only as what clustering and certainty read.
-    facts, evidence = {}, {}
-    for fields in iter_record_fields(
-        store, record_ids=None if whole_register else scope, columns=_FACT_COLUMNS
-    ):
-        facts[fields["record_id"]] = _facts(fields)
-        evidence[fields["record_id"]] = _evidence(fields, source_info[fields["source_id"]])
+    facts, evidence = _read_facts(store, None if whole_register else scope, source_info)
     strong = list(strong)
     clustering = cluster_records(scope, strong, verdicts, facts, threshold=threshold)
     for _round in range(WEIGH_ROUNDS):
@@ -250,24 +244,51 @@ def _plan(
         clustering = cluster_records(scope, strong, verdicts, facts, threshold=threshold)
     membership, lineage = assign_person_ids(clustering.clusters, previous, next_id)
     say("assess certainty")
+    assessed = _assessed(clustering.clusters, membership, verdicts, evidence)
+    return _Plan(scope, membership, lineage, assessed, len(clustering.splits), previous)
+
+
+def _read_facts(
+    store: Store, record_ids: list[int] | None, source_info: dict[int, Any]
+) -> tuple[dict[int, RecordFacts], dict[int, RecordEvidence]]:
+    """One pass over the records' fields (None: every record), kept only as what
+    clustering and certainty read."""
+    facts, evidence = {}, {}
+    # Two million small objects and no cycles: the cyclic collector would walk them
+    # again and again (at a million records, 17.6 s with it, 13.7 s without).
+    with gc_paused():
+        for fields in iter_record_fields(store, record_ids=record_ids, columns=_FACT_COLUMNS):
+            facts[fields["record_id"]] = _facts(fields)
+            evidence[fields["record_id"]] = _evidence(fields, source_info[fields["source_id"]])
+    return facts, evidence
+
+
+def _assessed(
+    clusters: Iterable[Collection[int]],
+    membership: dict[int, int],
+    verdicts: list[Judgement],
+    evidence: dict[int, RecordEvidence],
+) -> dict[int, tuple[int, str, list[str]]]:
+    """Each person's record count, certainty level and reasons."""
     same_by_person: dict[int, int] = defaultdict(int)
     for verdict in verdicts:
         if verdict.verdict == "same" and membership[verdict.left] == membership[verdict.right]:
             same_by_person[membership[verdict.left]] += 1
     policy = load_policy(None)
     assessed = {}
-    for cluster in clustering.clusters:
-        person_id = membership[next(iter(cluster))]
-        assessed[person_id] = (
-            len(cluster),
-            *assess_certainty(
-                [evidence[record_id] for record_id in sorted(cluster)],
-                same_judgements=same_by_person[person_id],
-                names_agree=lambda a, b: compare_names(a, b) >= NAMES_AGREE,
-                policy=policy,
-            ),
-        )
-    return _Plan(scope, membership, lineage, assessed, len(clustering.splits), previous)
+    with gc_paused():
+        for cluster in clusters:
+            person_id = membership[next(iter(cluster))]
+            assessed[person_id] = (
+                len(cluster),
+                *assess_certainty(
+                    [evidence[record_id] for record_id in sorted(cluster)],
+                    same_judgements=same_by_person[person_id],
+                    names_agree=lambda a, b: compare_names(a, b) >= NAMES_AGREE,
+                    policy=policy,
+                ),
+            )
+    return assessed
 
 
 def _commit(
@@ -284,7 +305,7 @@ def _commit(
 ) -> ResolutionResult:
     """Write a plan in one transaction; `touched_persons` None means a full run (pairs
     and membership replaced), else only the plan's scope is rewritten."""
-    with store.engine.begin() as connection:
+    with store.engine.begin() as connection, gc_paused():  # rows by the million, no cycles
         take_write_lock(connection)
         run_id = _write(
             connection, plan, scored, model, threshold, engine, actor, touched_persons, records
@@ -552,7 +573,7 @@ def _write(
         person_lineage,
         ("id", "run_id", "kind", "person_id", "other_ids", "records"),
         (
-            (first + n, run_id, e.kind, e.person_id, json.dumps(list(e.other_ids)), len(e.records))
+            (first + n, run_id, e.kind, e.person_id, _json(list(e.other_ids)), len(e.records))
             for n, e in enumerate(plan.lineage)
         ),
     )
@@ -595,6 +616,12 @@ def _write_pairs(connection: Connection, run_id: int, scored: ScoredPairs) -> No
         bulk_insert(connection, pairs, columns, list(rows))
 
 
+def _json(value: list[Any]) -> str:
+    """JSON text by orjson: a person's reasons took 3.5 µs with the standard library's
+    encoder, 0.14 µs so; a million persons and their lineage, about 3.5 s less."""
+    return orjson.dumps(value).decode()
+
+
 def _write_persons(
     connection: Connection,
     run_id: int,
@@ -604,19 +631,16 @@ def _write_persons(
     """Insert new persons, update kept ones, retire the ids of `existing` no longer used
     (merged into others; they stay, retired, for lineage)."""
 
-    def why(reasons: list[str]) -> str:
-        return json.dumps(reasons, ensure_ascii=False)
-
     bulk_insert(
         connection,
         persons,
         ("id", "created_run_id", "updated_run_id", "records", "certainty", "certainty_reasons",
          "retired"),
-        ((pid, run_id, run_id, count, level, why(reasons), 0)
+        ((pid, run_id, run_id, count, level, _json(reasons), 0)
          for pid, (count, level, reasons) in assessed.items() if pid not in existing),
     )  # fmt: skip
     kept = [
-        {"pid": pid, "count": count, "level": level, "why": why(reasons)}
+        {"pid": pid, "count": count, "level": level, "why": _json(reasons)}
         for pid, (count, level, reasons) in assessed.items()
         if pid in existing
     ]

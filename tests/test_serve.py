@@ -3,6 +3,7 @@ made by one process holds in the other, and failed logins are counted across bot
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -43,11 +44,14 @@ def two_process_server(tmp_path_factory):
             except httpx.TransportError:
                 time.sleep(0.3)
         else:
-            server.kill()
+            # The whole group: a worker left alive would hold stderr open, and reading
+            # it would wait forever instead of failing.
+            os.killpg(server.pid, signal.SIGKILL)
             pytest.fail(f"the server did not start: {server.stderr.read().decode()[-2000:]}")
         yield base, server
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):  # gone already if it never started
+            os.killpg(server.pid, signal.SIGTERM)
         server.wait(20)
 
 

@@ -11,6 +11,7 @@ from nomina.cli import app, store_from, user_errors
 from nomina.cli.output import fail, stdout
 
 DEMO_ADMIN = "demo-admin"
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 @app.command("serve")
@@ -79,4 +80,9 @@ def serve_command(
         host=host,
         port=port,
         log_level="info",
+        # uvicorn kills a process that does not answer its ping within this many
+        # seconds. Loading the name tables at start holds the interpreter for seconds
+        # (more on a loaded machine): at uvicorn's 5 s, processes were killed and
+        # restarted in a loop and the server never came up.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
